@@ -1,0 +1,36 @@
+package dev.corebank.relay.source;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** Which databases the relay drains, and how it connects to them. */
+@ConfigMapping(prefix = "corebank.relay")
+public interface RelayConfig {
+
+    /** Source databases by name (accounts, transfers, orders): the name is also the CloudEvents source. */
+    Map<String, Source> sources();
+
+    /** Role the relay logs in as on every source; granted access to the outbox tables only. */
+    @WithDefault("outbox_relay")
+    String username();
+
+    /** Password of that role; empty where PostgreSQL trusts local connections. */
+    Optional<String> password();
+
+    /** How long the readiness check waits for a source to answer before reporting it DOWN. */
+    @WithDefault("3s")
+    Duration healthTimeout();
+
+    interface Source {
+
+        /** Vert.x URL of the database, {@code postgresql://host:port/database}. */
+        String url();
+
+        /** Connections kept to this source. */
+        @WithDefault("4")
+        int poolSize();
+    }
+}

@@ -1,0 +1,14 @@
+package dev.corebank.platform.health;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Bounds of the dependency checks behind {@code /q/health/ready}. */
+@ConfigMapping(prefix = "corebank.health")
+public interface HealthConfig {
+
+    /** How long the Kafka check waits for the cluster to answer before it reports DOWN. */
+    @WithDefault("3s")
+    Duration kafkaTimeout();
+}

@@ -1,0 +1,72 @@
+package dev.corebank.testing;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.startsWith;
+
+import io.restassured.path.json.JsonPath;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What operators rely on from every service: liveness, readiness that names each dependency it checked,
+ * Prometheus metrics and the OpenAPI document. A service's test extends this and names its checks.
+ */
+public abstract class OperabilityContract {
+
+    /** Readiness check of a service's own database (the reactive pool requests use). */
+    public static final String POSTGRES = "Reactive PostgreSQL connections health check";
+    /** Readiness check of Redis. */
+    public static final String REDIS = "Redis connection health check";
+    /** Readiness check of the Kafka cluster (platform's KafkaReadinessCheck). */
+    public static final String KAFKA = "Kafka cluster";
+
+    /** Names of the readiness checks this service must report, one per dependency. */
+    protected abstract List<String> expectedReadinessChecks();
+
+    @Test
+    void readiness_reports_every_dependency_up() {
+        JsonPath health = given()
+                .when().get("/q/health/ready")
+                .then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .extract().jsonPath();
+
+        List<String> names = health.getList("checks.name");
+        assertThat(names, hasItems(expectedReadinessChecks().toArray(String[]::new)));
+        for (String name : expectedReadinessChecks()) {
+            assertThat(name,
+                    health.getString("checks.find { it.name == '" + name + "' }.status"), equalTo("UP"));
+        }
+    }
+
+    @Test
+    void liveness_is_up() {
+        given()
+                .when().get("/q/health/live")
+                .then().statusCode(200)
+                .body("status", equalTo("UP"));
+    }
+
+    @Test
+    void metrics_are_exposed_for_prometheus() {
+        given()
+                .accept("text/plain")
+                .when().get("/q/metrics")
+                .then().statusCode(200)
+                .contentType(containsString("text/plain"))
+                .body(containsString("jvm_memory_used_bytes"));
+    }
+
+    @Test
+    void openapi_document_is_served() {
+        given()
+                .accept("application/json")
+                .when().get("/q/openapi")
+                .then().statusCode(200)
+                .body("openapi", startsWith("3."));
+    }
+}
