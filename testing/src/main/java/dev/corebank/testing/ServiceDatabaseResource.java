@@ -5,7 +5,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Gives a service under test a fresh database of its own plus the local stack's Redis and Kafka.
+ * Gives a service under test a fresh database of its own plus the local stack's Redis and Kafka, and
+ * {@code corebank.test.run-id} to name fresh topics and consumer groups with.
  *
  * <p>Init args: {@code database} (logical name, e.g. {@code accounts}) and {@code owner} (the service's
  * role). With no local stack in the environment it returns nothing and Dev Services take over.
@@ -32,6 +33,7 @@ public class ServiceDatabaseResource implements QuarkusTestResourceLifecycleMana
         databases = new FreshDatabases(stack);
         String name = databases.create(database, owner, "outbox_relay");
         return Map.of(
+                "corebank.test.run-id", RunId.VALUE,
                 "quarkus.datasource.username", owner,
                 "quarkus.datasource.jdbc.url", stack.jdbcUrl(name),
                 "quarkus.datasource.reactive.url", stack.reactiveUrl(name),
