@@ -2,6 +2,7 @@ package dev.corebank.relay;
 
 import dev.corebank.testing.FreshDatabases;
 import dev.corebank.testing.LocalStack;
+import dev.corebank.testing.RunId;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.HashMap;
 import java.util.Map;
@@ -9,7 +10,7 @@ import java.util.Optional;
 
 /**
  * Fresh source databases for the relay under test, owned by the services' roles as in production, with
- * the relay's role allowed to connect. Needs the local stack (bin/stack test): the relay has no Quarkus
+ * the outbox schema migrated and the relay's role allowed to connect. Needs the local stack (bin/stack test): the relay has no Quarkus
  * datasource for Dev Services to provide.
  */
 public class RelaySourcesResource implements QuarkusTestResourceLifecycleManager {
@@ -31,9 +32,12 @@ public class RelaySourcesResource implements QuarkusTestResourceLifecycleManager
         LocalStack stack = local.get();
         databases = new FreshDatabases(stack);
         Map<String, String> config = new HashMap<>();
-        OWNERS.forEach((source, owner) -> config.put("corebank.relay.sources." + source + ".url",
-                stack.reactiveUrl(databases.create(source, owner, "outbox_relay"))));
+        OWNERS.forEach((source, owner) -> {
+            String database = OutboxSources.create(stack, databases, source, owner);
+            config.put("corebank.relay.sources." + source + ".url", stack.reactiveUrl(database));
+        });
         config.put("kafka.bootstrap.servers", stack.kafkaBootstrap());
+        config.put("corebank.test.run-id", RunId.VALUE);
         return config;
     }
 

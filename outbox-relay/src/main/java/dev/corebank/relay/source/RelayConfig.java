@@ -24,6 +24,21 @@ public interface RelayConfig {
     @WithDefault("3s")
     Duration healthTimeout();
 
+    /** Most rows read and published per lane in one round. */
+    @WithDefault("500")
+    int batchSize();
+
+    /**
+     * The slow fallback: every lane this instance owns is checked this often, even without a notification
+     * (a notification can be lost while the LISTEN connection reconnects).
+     */
+    @WithDefault("2s")
+    Duration pollInterval();
+
+    /** How often an instance counts its peers and takes or gives back lanes to hold a fair share. */
+    @WithDefault("3s")
+    Duration rebalanceInterval();
+
     interface Source {
 
         /** Vert.x URL of the database, {@code postgresql://host:port/database}. */

@@ -15,9 +15,14 @@ import java.util.Map;
 @Singleton
 public class SourcePools {
 
+    /** Every relay connection says who it is; instances count their peers by it (see SourceRelay). */
+    public static final String APPLICATION_NAME = "corebank-outbox-relay";
+
+    private final RelayConfig config;
     private final Map<String, Pool> pools;
 
     SourcePools(RelayConfig config, Vertx vertx) {
+        this.config = config;
         Map<String, Pool> byName = new LinkedHashMap<>();
         config.sources().forEach((name, source) -> byName.put(name, open(vertx, config, name, source)));
         this.pools = Collections.unmodifiableMap(byName);
@@ -28,16 +33,27 @@ public class SourcePools {
         return pools;
     }
 
+    /** How to open a dedicated connection to a source, for what a pool cannot do (locks, LISTEN). */
+    public PgConnectOptions connectOptions(String name) {
+        return connectOptions(config, config.sources().get(name));
+    }
+
     @PreDestroy
     void close() {
         pools.values().forEach(pool -> pool.close().await().indefinitely());
     }
 
-    private static Pool open(Vertx vertx, RelayConfig config, String name, RelayConfig.Source source) {
-        PgConnectOptions connect = PgConnectOptions.fromUri(source.url())
+    private static PgConnectOptions connectOptions(RelayConfig config, RelayConfig.Source source) {
+        return PgConnectOptions.fromUri(source.url())
                 .setUser(config.username())
                 .setPassword(config.password().orElse(""))
-                .setConnectTimeout((int) config.healthTimeout().toMillis());
+                .setConnectTimeout((int) config.healthTimeout().toMillis())
+                .setPipeliningLimit(16)
+                .addProperty("application_name", APPLICATION_NAME);
+    }
+
+    private static Pool open(Vertx vertx, RelayConfig config, String name, RelayConfig.Source source) {
+        PgConnectOptions connect = connectOptions(config, source);
         PoolOptions pool = new PoolOptions()
                 .setName("relay-" + name)
                 .setMaxSize(source.poolSize());

@@ -38,7 +38,7 @@ public class Inbox {
     private final InboxConfig config;
     private final MeterRegistry registry;
 
-    Inbox(Pool pool, InboxConfig config, MeterRegistry registry) {
+    public Inbox(Pool pool, InboxConfig config, MeterRegistry registry) {
         this.pool = pool;
         this.config = config;
         this.registry = registry;

@@ -33,7 +33,7 @@ public class Outbox {
     private final ObjectMapper json;
     private final Counter appended;
 
-    Outbox(ObjectMapper json, MeterRegistry registry) {
+    public Outbox(ObjectMapper json, MeterRegistry registry) {
         this.json = json;
         this.appended = Counter.builder("outbox.events.appended")
                 .description("Events appended to the outbox (committed or not)")

@@ -1,0 +1,336 @@
+package dev.corebank.relay;
+
+import dev.corebank.platform.outbox.OutboxLanes;
+import dev.corebank.relay.lane.Lane;
+import dev.corebank.relay.publish.CloudEventRecords;
+import dev.corebank.relay.publish.KafkaPublisher;
+import dev.corebank.relay.source.OutboxRepository;
+import dev.corebank.relay.source.OutboxRow;
+import dev.corebank.relay.source.RelayConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.PgConnection;
+import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.pgclient.PgConnectOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+import org.jboss.logging.Logger;
+
+/**
+ * Moves one source database's outbox to Kafka. Everything here runs on one Vert.x event-loop context, so
+ * lane state needs no locks.
+ *
+ * <ul>
+ *   <li>Ownership: the instance holds a session advisory lock per lane it publishes, on a dedicated
+ *       connection; if the instance dies, its connection and so its locks go, and peers take the lanes.
+ *       Instances count each other by that connection and each keeps a fair share of the lanes.</li>
+ *   <li>Wake-ups: {@code LISTEN outbox} names the lane of every new row, so latency does not depend on a
+ *       poll interval; a slow poll covers notifications lost while reconnecting.</li>
+ *   <li>Publishing: a lane's rows after its cursor, in order, to the idempotent producer; the cursor moves
+ *       only after the broker acknowledged all of them. A crash in between repeats rows, never skips one.</li>
+ * </ul>
+ */
+final class SourceRelay {
+
+    private static final Logger LOG = Logger.getLogger(SourceRelay.class);
+
+    /** application_name of the lane-owner connection: one per live instance, which is how peers are counted. */
+    static final String LANE_OWNER = "corebank-outbox-relay-owner";
+
+    private final String source;
+    private final Vertx vertx;
+    private final PgConnectOptions connectOptions;
+    private final OutboxRepository outbox;
+    private final KafkaPublisher publisher;
+    private final RelayConfig config;
+    private final Lane[] lanes = IntStream.range(0, OutboxLanes.COUNT).mapToObj(Lane::new).toArray(Lane[]::new);
+
+    private final Counter published;
+    private final DistributionSummary batchSizes;
+    private final Timer publishLatency;
+
+    private Context context;
+    private Executor onContext;
+    private PgConnection owner;
+    private PgSubscriber subscriber;
+    private boolean rebalancing;
+    private final List<Long> timers = new ArrayList<>();
+
+    private volatile double lagSeconds;
+    private volatile boolean reachable;
+    private volatile int lastBatchSize;
+    private volatile String lastError;
+    private final AtomicLong publishedTotal = new AtomicLong();
+
+    SourceRelay(String source, Vertx vertx, Pool pool, PgConnectOptions connectOptions, KafkaPublisher publisher,
+            RelayConfig config, MeterRegistry registry) {
+        this.source = source;
+        this.vertx = vertx;
+        this.connectOptions = connectOptions;
+        this.outbox = new OutboxRepository(pool);
+        this.publisher = publisher;
+        this.config = config;
+        this.published = Counter.builder("relay.events.published")
+                .description("Outbox rows published to Kafka and acknowledged")
+                .tag("source", source)
+                .register(registry);
+        this.batchSizes = DistributionSummary.builder("relay.batch.size")
+                .description("Rows per published batch")
+                .tag("source", source)
+                .register(registry);
+        this.publishLatency = Timer.builder("relay.publish.latency")
+                .description("From reading a batch to the broker's acknowledgement and the cursor moved")
+                .tag("source", source)
+                .publishPercentileHistogram()
+                .register(registry);
+        Gauge.builder("relay.lag.seconds", this, r -> r.lagSeconds)
+                .description("Age of the oldest outbox row no instance has published yet")
+                .tag("source", source)
+                .register(registry);
+        Gauge.builder("relay.lanes.owned", this, r -> r.ownedLanes().size())
+                .description("Lanes of this source that this instance publishes")
+                .tag("source", source)
+                .register(registry);
+    }
+
+    void start() {
+        context = vertx.getDelegate().getOrCreateContext();
+        onContext = task -> context.runOnContext(ignored -> task.run());
+        context.runOnContext(ignored -> {
+            listen();
+            timers.add(vertx.setPeriodic(config.rebalanceInterval().toMillis(), id -> rebalance()));
+            timers.add(vertx.setPeriodic(config.pollInterval().toMillis(), id -> poll()));
+            rebalance();
+        });
+    }
+
+    /** Stops waking lanes and closes the owner connection, which releases every lane lock at once. */
+    Uni<Void> stop() {
+        if (context == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.createFrom().voidItem()
+                .emitOn(onContext)
+                .invoke(() -> timers.forEach(vertx::cancelTimer))
+                .invoke(() -> List.of(lanes).forEach(Lane::disown))
+                .call(() -> subscriber == null ? Uni.createFrom().voidItem() : subscriber.close())
+                .call(() -> owner == null ? Uni.createFrom().voidItem() : owner.close())
+                .onFailure().recoverWithNull();
+    }
+
+    RelayStatus.Source status() {
+        return new RelayStatus.Source(source, reachable, ownedLanes(), lagSeconds, publishedTotal.get(), lastBatchSize,
+                publishLatency.mean(TimeUnit.MILLISECONDS), lastError);
+    }
+
+    private List<Integer> ownedLanes() {
+        return List.of(lanes).stream().filter(Lane::owned).map(Lane::id).toList();
+    }
+
+    // --- wake-ups ----------------------------------------------------------------------------------------
+
+    private void listen() {
+        subscriber = PgSubscriber.subscriber(vertx, new PgConnectOptions(connectOptions)
+                        .addProperty("application_name", "corebank-outbox-relay-listen"))
+                .reconnectPolicy(retries -> 1_000L);
+        subscriber.channel(OutboxLanes.CHANNEL)
+                .handler(this::notified)
+                .subscribeHandler(this::poll);
+        subscriber.connect().subscribe().with(
+                ignored -> LOG.infof("%s: listening for outbox notifications", source),
+                e -> LOG.warnf("%s: LISTEN failed (%s); polling every %s until it reconnects", source, e.getMessage(),
+                        config.pollInterval()));
+    }
+
+    private void notified(String lane) {
+        try {
+            wake(lanes[Integer.parseInt(lane)]);
+        } catch (RuntimeException e) {
+            LOG.warnf("%s: ignoring notification with payload '%s'", source, lane);
+        }
+    }
+
+    private void poll() {
+        for (Lane lane : lanes) {
+            wake(lane);
+        }
+        outbox.oldestPendingAgeSeconds().subscribe().with(
+                lag -> {
+                    lagSeconds = lag;
+                    reachable = true;
+                },
+                this::failed);
+    }
+
+    // --- publishing --------------------------------------------------------------------------------------
+
+    private void wake(Lane lane) {
+        if (lane.wake()) {
+            drain(lane);
+        }
+    }
+
+    private void drain(Lane lane) {
+        publishBatch(lane)
+                .emitOn(onContext)
+                .subscribe().with(
+                        full -> {
+                            if (lane.roundDone(full)) {
+                                drain(lane);
+                            } else if (lane.releaseWanted()) {
+                                release(lane);
+                            }
+                        },
+                        e -> {
+                            failed(e);
+                            lane.roundFailed();
+                            if (lane.releaseWanted()) {
+                                release(lane);
+                            }
+                        });
+    }
+
+    /** One round: the lane's next rows to the broker, then the cursor. True if the batch was full. */
+    private Uni<Boolean> publishBatch(Lane lane) {
+        long started = System.nanoTime();
+        return outbox.batch(lane.id(), lane.cursor(), config.batchSize())
+                .chain(rows -> rows.isEmpty()
+                        ? Uni.createFrom().item(false)
+                        : publish(lane, rows, started).replaceWith(rows.size() == config.batchSize()));
+    }
+
+    private Uni<Void> publish(Lane lane, List<OutboxRow> rows, long started) {
+        long lastSeq = rows.get(rows.size() - 1).seq();
+        return publisher.publish(rows.stream().map(row -> CloudEventRecords.toRecord(source, row)).toList())
+                .chain(() -> outbox.advance(lane.id(), lastSeq))
+                .emitOn(onContext)
+                .invoke(() -> {
+                    lane.advanced(lastSeq);
+                    published.increment(rows.size());
+                    publishedTotal.addAndGet(rows.size());
+                    batchSizes.record(rows.size());
+                    publishLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                    lastBatchSize = rows.size();
+                    reachable = true;
+                });
+    }
+
+    private void failed(Throwable e) {
+        lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
+        LOG.warnf("%s: %s (retried on the next poll)", source, lastError);
+    }
+
+    // --- lane ownership ----------------------------------------------------------------------------------
+
+    private void rebalance() {
+        if (rebalancing) {
+            return;
+        }
+        rebalancing = true;
+        ownerConnection()
+                .chain(connection -> outbox.peers(connection, LANE_OWNER))
+                .chain(this::holdFairShare)
+                .emitOn(onContext)
+                .subscribe().with(
+                        ignored -> rebalancing = false,
+                        e -> {
+                            rebalancing = false;
+                            reachable = false;
+                            failed(e);
+                        });
+    }
+
+    private Uni<PgConnection> ownerConnection() {
+        if (owner != null) {
+            return Uni.createFrom().item(owner);
+        }
+        return PgConnection.connect(vertx, new PgConnectOptions(connectOptions)
+                        .addProperty("application_name", LANE_OWNER))
+                .emitOn(onContext)
+                .invoke(connection -> {
+                    owner = connection;
+                    connection.closeHandler(this::ownerLost);
+                });
+    }
+
+    /** The owner session ended, and with it every lane lock: peers may already be publishing those lanes. */
+    private void ownerLost() {
+        LOG.warnf("%s: lost the lane-owner connection; lanes %s go back to the pool", source, ownedLanes());
+        owner = null;
+        for (Lane lane : lanes) {
+            lane.disown();
+        }
+    }
+
+    private Uni<Void> holdFairShare(int instances) {
+        int share = Lane.fairShare(instances);
+        List<Lane> owned = List.of(lanes).stream().filter(Lane::owned).toList();
+        if (owned.size() > share) {
+            owned.subList(share, owned.size()).forEach(this::giveBack);
+            return Uni.createFrom().voidItem();
+        }
+        return takeLanes(share - owned.size());
+    }
+
+    /** Tries free lanes, from a random start so that instances do not all race for the same ones. */
+    private Uni<Void> takeLanes(int wanted) {
+        if (wanted <= 0) {
+            return Uni.createFrom().voidItem();
+        }
+        int start = ThreadLocalRandom.current().nextInt(OutboxLanes.COUNT);
+        List<Lane> candidates = IntStream.range(0, OutboxLanes.COUNT)
+                .mapToObj(i -> lanes[(start + i) % OutboxLanes.COUNT])
+                .filter(lane -> !lane.owned())
+                .toList();
+        return takeFrom(candidates, 0, wanted);
+    }
+
+    private Uni<Void> takeFrom(List<Lane> candidates, int next, int wanted) {
+        if (wanted == 0 || next >= candidates.size() || owner == null) {
+            return Uni.createFrom().voidItem();
+        }
+        Lane lane = candidates.get(next);
+        return outbox.tryOwn(owner, lane.id())
+                .chain(got -> got ? take(lane).replaceWith(1) : Uni.createFrom().item(0))
+                .chain(taken -> takeFrom(candidates, next + 1, wanted - taken));
+    }
+
+    private Uni<Void> take(Lane lane) {
+        return outbox.cursor(lane.id())
+                .emitOn(onContext)
+                .invoke(cursor -> {
+                    lane.own(cursor);
+                    LOG.debugf("%s: took lane %d at seq %d", source, lane.id(), cursor);
+                    wake(lane);
+                })
+                .replaceWithVoid();
+    }
+
+    private void giveBack(Lane lane) {
+        lane.wantRelease();
+        if (lane.idle()) {
+            release(lane);
+        }
+    }
+
+    private void release(Lane lane) {
+        lane.disown();
+        if (owner != null) {
+            outbox.release(owner, lane.id()).subscribe().with(
+                    ignored -> LOG.debugf("%s: gave lane %d back", source, lane.id()),
+                    this::failed);
+        }
+    }
+}

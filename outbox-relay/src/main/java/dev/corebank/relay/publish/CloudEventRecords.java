@@ -1,0 +1,42 @@
+package dev.corebank.relay.publish;
+
+import dev.corebank.platform.outbox.CloudEvents;
+import dev.corebank.relay.source.OutboxRow;
+import java.nio.charset.StandardCharsets;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * An outbox row as a CloudEvents 1.0 binary-mode Kafka record: the payload is the value, the attributes are
+ * {@code ce_*} headers, the aggregate id is the key (one aggregate, one partition, its order kept).
+ */
+public final class CloudEventRecords {
+
+    private CloudEventRecords() {
+    }
+
+    public static ProducerRecord<String, byte[]> toRecord(String source, OutboxRow row) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(row.topic(), row.aggregateId(),
+                row.payload().getBytes(StandardCharsets.UTF_8));
+        Headers headers = record.headers();
+        add(headers, CloudEvents.SPEC_VERSION, CloudEvents.VERSION_1_0);
+        add(headers, CloudEvents.ID, row.id().toString());
+        add(headers, CloudEvents.TYPE, row.eventType());
+        add(headers, CloudEvents.SOURCE, "/corebank/" + source);
+        add(headers, CloudEvents.TIME, row.createdAt().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        add(headers, CloudEvents.SUBJECT, row.aggregateType() + "/" + row.aggregateId());
+        add(headers, CloudEvents.CONTENT_TYPE, CloudEvents.JSON);
+        if (row.headers() != null) {
+            for (Map.Entry<String, Object> extra : row.headers()) {
+                add(headers, extra.getKey(), String.valueOf(extra.getValue()));
+            }
+        }
+        return record;
+    }
+
+    private static void add(Headers headers, String name, String value) {
+        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,82 @@
+package dev.corebank.relay.publish;
+
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The relay's one Kafka producer: idempotent, {@code acks=all}, so a record the broker acknowledged is on
+ * every in-sync replica, and retries never duplicate or reorder within a partition.
+ */
+@Singleton
+public class KafkaPublisher {
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final ExecutorService sender;
+
+    KafkaPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaConfig.get("bootstrap.servers"));
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+        // Batches form while the previous one is in flight; a millisecond of linger adds little latency.
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // A broker outage fails a batch within half a minute; the lane retries it from its cursor.
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        // send() may wait this long for topic metadata; it runs on the sender thread, never an event loop.
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "outbox-relay");
+        this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+        this.sender = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "relay-kafka-sender"));
+    }
+
+    /** Sends the records in order; completes when the broker acknowledged every one, fails if any failed. */
+    public Uni<Void> publish(List<ProducerRecord<String, byte[]>> records) {
+        return Uni.createFrom().completionStage(() -> CompletableFuture
+                .supplyAsync(() -> sendAll(records), sender)
+                .thenCompose(acks -> acks));
+    }
+
+    private CompletableFuture<Void> sendAll(List<ProducerRecord<String, byte[]>> records) {
+        CompletableFuture<?>[] acks = new CompletableFuture<?>[records.size()];
+        for (int i = 0; i < acks.length; i++) {
+            CompletableFuture<Void> ack = new CompletableFuture<>();
+            acks[i] = ack;
+            try {
+                producer.send(records.get(i), (metadata, error) -> {
+                    if (error == null) {
+                        ack.complete(null);
+                    } else {
+                        ack.completeExceptionally(error);
+                    }
+                });
+            } catch (RuntimeException e) {
+                ack.completeExceptionally(e);
+            }
+        }
+        return CompletableFuture.allOf(acks);
+    }
+
+    @PreDestroy
+    void close() {
+        sender.shutdown();
+        producer.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,93 @@
+package dev.corebank.relay.source;
+
+import dev.corebank.platform.outbox.OutboxLanes;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The relay's SQL against one source database: what it reads, the cursors it moves, the lane locks it holds.
+ * Lane locks live on a dedicated connection ({@code owner}); everything else goes through the pool.
+ */
+public final class OutboxRepository {
+
+    private static final String BATCH = """
+            SELECT seq, id, topic, aggregate_type, aggregate_id, event_type, payload::text AS payload, headers,
+                   created_at
+            FROM outbox
+            WHERE lane = $1 AND seq > $2
+            ORDER BY seq
+            LIMIT $3""";
+    private static final String ADVANCE = """
+            UPDATE outbox_lane_cursor SET last_seq = $2, updated_at = now() WHERE lane = $1 AND last_seq < $2""";
+    private static final String CURSOR = "SELECT last_seq FROM outbox_lane_cursor WHERE lane = $1";
+    private static final String OLDEST_PENDING_AGE = """
+            SELECT coalesce(extract(epoch FROM now() - min(pending.created_at)), 0)::float8 AS lag
+            FROM outbox_lane_cursor c
+            CROSS JOIN LATERAL (
+                SELECT created_at FROM outbox o WHERE o.lane = c.lane AND o.seq > c.last_seq ORDER BY o.seq LIMIT 1
+            ) pending""";
+    private static final String PEERS = """
+            SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1""";
+    private static final String TRY_OWN = "SELECT pg_try_advisory_lock($1, $2) AS owned";
+    private static final String RELEASE = "SELECT pg_advisory_unlock($1, $2)";
+
+    private final Pool pool;
+
+    public OutboxRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** The next rows of a lane after its cursor, in sequence (= commit) order. */
+    public Uni<List<OutboxRow>> batch(int lane, long afterSeq, int limit) {
+        return pool.preparedQuery(BATCH)
+                .execute(Tuple.of((short) lane, afterSeq, limit))
+                .map(rows -> {
+                    List<OutboxRow> batch = new ArrayList<>(rows.size());
+                    for (Row row : rows) {
+                        batch.add(OutboxRow.from(row));
+                    }
+                    return batch;
+                });
+    }
+
+    /** Moves a lane's cursor forward (never back: a slower, earlier owner cannot undo a newer one's work). */
+    public Uni<Void> advance(int lane, long toSeq) {
+        return pool.preparedQuery(ADVANCE).execute(Tuple.of((short) lane, toSeq)).replaceWithVoid();
+    }
+
+    public Uni<Long> cursor(int lane) {
+        return pool.preparedQuery(CURSOR)
+                .execute(Tuple.of((short) lane))
+                .map(rows -> rows.iterator().next().getLong("last_seq"));
+    }
+
+    /** Age in seconds of the oldest row not yet published by any instance; 0 when all is published. */
+    public Uni<Double> oldestPendingAgeSeconds() {
+        return pool.query(OLDEST_PENDING_AGE)
+                .execute()
+                .map(rows -> rows.iterator().next().getDouble("lag"));
+    }
+
+    /** How many relay instances hold a lane-owner connection to this source, this one included. */
+    public Uni<Integer> peers(SqlClient owner, String applicationName) {
+        return owner.preparedQuery(PEERS)
+                .execute(Tuple.of(applicationName))
+                .map(rows -> rows.iterator().next().getLong(0).intValue());
+    }
+
+    /** Takes a lane if no other instance holds it; held until released or the connection ends. */
+    public Uni<Boolean> tryOwn(SqlClient owner, int lane) {
+        return owner.preparedQuery(TRY_OWN)
+                .execute(Tuple.of(OutboxLanes.OWNER_LOCK, lane))
+                .map(rows -> rows.iterator().next().getBoolean("owned"));
+    }
+
+    public Uni<Void> release(SqlClient owner, int lane) {
+        return owner.preparedQuery(RELEASE).execute(Tuple.of(OutboxLanes.OWNER_LOCK, lane)).replaceWithVoid();
+    }
+}

@@ -1,0 +1,148 @@
+package dev.corebank.relay;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corebank.platform.id.UuidV7;
+import dev.corebank.platform.outbox.CloudEvents;
+import dev.corebank.platform.outbox.Outbox;
+import dev.corebank.platform.outbox.OutboxEvent;
+import dev.corebank.relay.source.RelayConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.PgBuilder;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.pgclient.PgConnectOptions;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** One relay in this JVM, one source, the real broker: what a consumer receives, and what operators see. */
+@QuarkusTest
+class RelayTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    record AccountOpened(String accountId, long n) {
+    }
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    RelayConfig config;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @ConfigProperty(name = "corebank.test.run-id")
+    String runId;
+
+    private Pool accounts;
+    private final Outbox outbox = new Outbox(new ObjectMapper(), new SimpleMeterRegistry());
+
+    @BeforeEach
+    void connectAsTheOwningService() {
+        accounts = PgBuilder.pool()
+                .connectingTo(PgConnectOptions.fromUri(config.sources().get("accounts").url())
+                        .setUser(RelaySourcesResource.OWNERS.get("accounts")))
+                .using(vertx)
+                .build();
+    }
+
+    @AfterEach
+    void close() {
+        accounts.close().await().atMost(WAIT);
+    }
+
+    @Test
+    void committed_events_reach_kafka_in_order_as_cloudevents_keyed_by_aggregate() throws Exception {
+        String topic = "relay-test-" + runId + "-" + UuidV7.next();
+        String aggregate = "acc-" + UuidV7.next();
+        List<OutboxEvent> events = new ArrayList<>();
+        for (int n = 1; n <= 3; n++) {
+            events.add(OutboxEvent.of(UuidV7.next(), topic, "Account", aggregate, new AccountOpened(aggregate, n))
+                    .withHeader("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
+        }
+        accounts.withTransaction(tx -> outbox.append(tx, events.subList(0, 2))).await().atMost(WAIT);
+        accounts.withTransaction(tx -> outbox.append(tx, events.subList(2, 3))).await().atMost(WAIT);
+
+        List<ConsumerRecord<String, String>> received = consume(topic, 3);
+
+        assertEquals(events.stream().map(e -> e.id().toString()).toList(),
+                received.stream().map(r -> header(r, CloudEvents.ID)).toList(), "commit order");
+        for (ConsumerRecord<String, String> record : received) {
+            assertEquals(aggregate, record.key());
+            assertEquals("1.0", header(record, CloudEvents.SPEC_VERSION));
+            assertEquals("AccountOpened", header(record, CloudEvents.TYPE));
+            assertEquals("/corebank/accounts", header(record, CloudEvents.SOURCE));
+            assertEquals("application/json", header(record, CloudEvents.CONTENT_TYPE));
+            assertEquals("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", header(record, "traceparent"));
+            OffsetDateTime.parse(header(record, CloudEvents.TIME));
+        }
+        assertEquals(1, new ObjectMapper().readTree(received.get(0).value()).get("n").asLong());
+    }
+
+    @Test
+    void status_and_metrics_show_each_source_with_its_lanes_and_lag() {
+        await().atMost(WAIT).untilAsserted(() -> given()
+                .when().get("/relay/status")
+                .then().statusCode(200)
+                .body("sources.name", hasSize(3))
+                .body("sources.find { it.name == 'accounts' }.reachable", equalTo(true))
+                .body("sources.find { it.name == 'accounts' }.lanesOwned", hasSize(32))
+                .body("sources.find { it.name == 'accounts' }.lagSeconds", greaterThanOrEqualTo(0f)));
+
+        given()
+                .accept("text/plain")
+                .when().get("/q/metrics")
+                .then().statusCode(200)
+                .body(containsString("relay_lag_seconds{source=\"accounts\",}"))
+                .body(containsString("relay_events_published_total{source=\"transfers\",}"))
+                .body(containsString("relay_publish_latency_seconds_bucket{source=\"orders\","))
+                .body(containsString("relay_lanes_owned{source=\"orders\",} 32.0"));
+    }
+
+    private List<ConsumerRecord<String, String>> consume(String topic, int expected) {
+        Properties props = new Properties();
+        props.putAll(Map.of(
+                "bootstrap.servers", bootstrap,
+                "group.id", topic,
+                "auto.offset.reset", "earliest",
+                "key.deserializer", StringDeserializer.class.getName(),
+                "value.deserializer", StringDeserializer.class.getName()));
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            consumer.subscribe(List.of(topic));
+            await().atMost(WAIT).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                return records.size() >= expected;
+            });
+        }
+        return records;
+    }
+
+    private static String header(ConsumerRecord<?, ?> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}
