@@ -2,6 +2,7 @@ package dev.corebank.relay;
 
 import dev.corebank.testing.FreshDatabases;
 import dev.corebank.testing.LocalStack;
+import dev.corebank.testing.OutboxDatabases;
 import dev.corebank.testing.RunId;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.HashMap;
@@ -33,7 +34,7 @@ public class RelaySourcesResource implements QuarkusTestResourceLifecycleManager
         databases = new FreshDatabases(stack);
         Map<String, String> config = new HashMap<>();
         OWNERS.forEach((source, owner) -> {
-            String database = OutboxSources.create(stack, databases, source, owner);
+            String database = OutboxDatabases.create(stack, databases, source, owner);
             config.put("corebank.relay.sources." + source + ".url", stack.reactiveUrl(database));
         });
         config.put("kafka.bootstrap.servers", stack.kafkaBootstrap());

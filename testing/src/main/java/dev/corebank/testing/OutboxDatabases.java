@@ -1,17 +1,15 @@
-package dev.corebank.relay;
+package dev.corebank.testing;
 
-import dev.corebank.testing.FreshDatabases;
-import dev.corebank.testing.LocalStack;
 import org.flywaydb.core.Flyway;
 
-/** Fresh source databases with the platform's outbox schema, migrated as their owning service would. */
-final class OutboxSources {
+/** Fresh databases with the platform's outbox and inbox schema, migrated as their owning service would. */
+public final class OutboxDatabases {
 
-    private OutboxSources() {
+    private OutboxDatabases() {
     }
 
     /** Creates the database, migrates it as {@code owner}, and returns its name. */
-    static String create(LocalStack stack, FreshDatabases databases, String logicalName, String owner) {
+    public static String create(LocalStack stack, FreshDatabases databases, String logicalName, String owner) {
         String name = databases.create(logicalName, owner, "outbox_relay");
         Flyway.configure()
                 .dataSource(stack.jdbcUrl(name), owner, "")

@@ -1,0 +1,268 @@
+package dev.corebank.relay;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corebank.platform.id.UuidV7;
+import dev.corebank.platform.inbox.Inbox;
+import dev.corebank.platform.inbox.InboxConfig;
+import dev.corebank.platform.outbox.Outbox;
+import dev.corebank.platform.outbox.OutboxEvent;
+import dev.corebank.testing.FreshDatabases;
+import dev.corebank.testing.LocalStack;
+import dev.corebank.testing.OutboxDatabases;
+import dev.corebank.testing.RelayProcess;
+import dev.corebank.testing.RunId;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.PgBuilder;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.PoolOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The backbone end to end, with the relay as real processes: concurrent writers append 10,000 events over
+ * 200 aggregates while two relay instances run; one is killed with SIGKILL mid-stream and restarted. A
+ * consumer behind the platform's inbox must apply every event exactly once, per aggregate in commit order.
+ */
+class RelayIT {
+
+    private static final int EVENTS = 10_000;
+    private static final int AGGREGATES = 200;
+    private static final int WRITERS = 8;
+    private static final String SOURCE = "accounts";
+    private static final String OWNER = "account_svc";
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    record VersionBumped(String aggregateId, long version) {
+    }
+
+    private final LocalStack stack = LocalStack.fromEnvironment()
+            .orElseThrow(() -> new IllegalStateException("RelayIT runs against the local stack: use bin/stack test"));
+    private final Vertx vertx = Vertx.vertx();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final Outbox outbox = new Outbox(new ObjectMapper(), registry);
+    private final String topic = "relay-it-" + RunId.VALUE;
+
+    private FreshDatabases databases;
+    private Pool source;
+    private Pool consumerDb;
+
+    @BeforeEach
+    void freshDatabases() {
+        databases = new FreshDatabases(stack);
+        String sourceDb = OutboxDatabases.create(stack, databases, SOURCE, OWNER);
+        String consumer = OutboxDatabases.create(stack, databases, "consumer", "order_svc");
+        source = pool(sourceDb, OWNER, WRITERS);
+        consumerDb = pool(consumer, "order_svc", 2);
+        source.query("CREATE TABLE aggregate_versions (id text PRIMARY KEY, version bigint NOT NULL DEFAULT 0)")
+                .execute()
+                .chain(() -> source.query("INSERT INTO aggregate_versions (id) SELECT 'agg-' || g FROM generate_series(1, "
+                        + AGGREGATES + ") g").execute())
+                .chain(() -> consumerDb.query("""
+                        CREATE TABLE received (seq bigint GENERATED ALWAYS AS IDENTITY, aggregate_id text NOT NULL,
+                                               version bigint NOT NULL, message_id uuid NOT NULL)""").execute())
+                .await().atMost(WAIT);
+    }
+
+    @AfterEach
+    void cleanUp() {
+        source.close().await().atMost(WAIT);
+        consumerDb.close().await().atMost(WAIT);
+        vertx.closeAndAwait();
+        databases.close();
+    }
+
+    @Test
+    void two_relays_and_a_kill_9_mid_stream_lose_nothing_and_keep_each_aggregate_in_commit_order() throws Exception {
+        String sourceDb = databaseOf(source);
+        RelayProcess a = RelayProcess.start("a", stack, SOURCE, sourceDb, log("a"));
+        RelayProcess b = RelayProcess.start("b", stack, SOURCE, sourceDb, log("b"));
+        RelayProcess restarted = null;
+        try {
+            await().atMost(WAIT).untilAsserted(() -> assertSplit(a.lanesOwned(SOURCE), b.lanesOwned(SOURCE)));
+
+            AtomicInteger committed = new AtomicInteger();
+            CompletableFuture<Void> writers = Multi.createFrom().range(0, EVENTS)
+                    .onItem().transformToUni(i -> bumpAndAppend())
+                    .merge(WRITERS)
+                    .invoke(committed::incrementAndGet)
+                    .collect().last()
+                    .replaceWithVoid()
+                    .subscribeAsCompletionStage();
+
+            awaitCommitted(committed, EVENTS * 3 / 10, writers);
+            a.kill9();
+            awaitCommitted(committed, EVENTS * 6 / 10, writers);
+            restarted = RelayProcess.start("a-restarted", stack, SOURCE, sourceDb, log("a-restarted"));
+            writers.get(5, TimeUnit.MINUTES);
+
+            Consumed consumed = consumeThroughInbox();
+
+            assertEquals(EVENTS, consumed.recordsSeen() - consumed.duplicatesSkipped(), "every event applied once");
+            assertEquals(EVENTS, countReceived(), "one row per event after inbox dedup");
+            assertEachAggregateInCommitOrder();
+            System.out.printf("RelayIT: %d records seen for %d events (%d duplicates skipped by the inbox)%n",
+                    consumed.recordsSeen(), EVENTS, consumed.duplicatesSkipped());
+        } finally {
+            b.close();
+            a.close();
+            if (restarted != null) {
+                restarted.close();
+            }
+        }
+    }
+
+    /** Waits until the writers committed {@code count} events; surfaces their failure if they stopped. */
+    private static void awaitCommitted(AtomicInteger committed, int count, CompletableFuture<Void> writers)
+            throws Exception {
+        await().atMost(WAIT).until(() -> writers.isDone() || committed.get() >= count);
+        if (writers.isCompletedExceptionally()) {
+            writers.get();
+        }
+    }
+
+    /** One business transaction: bump the aggregate's version (row lock) and append the event saying so. */
+    private Uni<Void> bumpAndAppend() {
+        String aggregate = "agg-" + (1 + ThreadLocalRandom.current().nextInt(AGGREGATES));
+        return source.withTransaction(tx -> tx
+                .preparedQuery("UPDATE aggregate_versions SET version = version + 1 WHERE id = $1 RETURNING version")
+                .execute(Tuple.of(aggregate))
+                .map(rows -> rows.iterator().next().getLong("version"))
+                .chain(version -> outbox.append(tx, OutboxEvent.of(UuidV7.next(), topic, "Aggregate", aggregate,
+                        new VersionBumped(aggregate, version)))));
+    }
+
+    private record Consumed(int recordsSeen, int duplicatesSkipped) {
+    }
+
+    private Consumed consumeThroughInbox() throws Exception {
+        Inbox inbox = new Inbox(consumerDb, inboxConfig(), registry);
+        ObjectMapper json = new ObjectMapper();
+        Properties props = new Properties();
+        props.putAll(Map.of(
+                "bootstrap.servers", stack.kafkaBootstrap(),
+                "group.id", topic + "-consumer",
+                "auto.offset.reset", "earliest",
+                "enable.auto.commit", "false",
+                "max.poll.records", "1000",
+                "key.deserializer", StringDeserializer.class.getName(),
+                "value.deserializer", StringDeserializer.class.getName()));
+        int seen = 0;
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            consumer.subscribe(List.of(topic));
+            while (countReceived() < EVENTS && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                    seen++;
+                    var event = json.readTree(record.value());
+                    inbox.process("relay-it", record, tx -> tx
+                                    .preparedQuery("INSERT INTO received (aggregate_id, version, message_id) VALUES ($1, $2, $3)")
+                                    .execute(Tuple.of(event.get("aggregateId").asText(), event.get("version").asLong(),
+                                            Inbox.messageId(record)))
+                                    .replaceWithVoid())
+                            .await().atMost(WAIT);
+                }
+                consumer.commitSync();
+            }
+        }
+        int duplicates = (int) registry.counter("inbox.messages", "consumer", "relay-it", "outcome", "duplicate").count();
+        return new Consumed(seen, duplicates);
+    }
+
+    private void assertEachAggregateInCommitOrder() {
+        Map<String, List<Long>> versions = new HashMap<>();
+        for (Row row : consumerDb.query("SELECT aggregate_id, version FROM received ORDER BY seq")
+                .execute().await().atMost(WAIT)) {
+            versions.computeIfAbsent(row.getString("aggregate_id"), id -> new ArrayList<>()).add(row.getLong("version"));
+        }
+        Map<String, Long> finalVersions = new HashMap<>();
+        for (Row row : source.query("SELECT id, version FROM aggregate_versions").execute().await().atMost(WAIT)) {
+            finalVersions.put(row.getString("id"), row.getLong("version"));
+        }
+        for (Map.Entry<String, Long> aggregate : finalVersions.entrySet()) {
+            List<Long> got = versions.getOrDefault(aggregate.getKey(), List.of());
+            for (int i = 0; i < got.size(); i++) {
+                assertEquals(i + 1L, got.get(i), aggregate.getKey() + " received out of commit order: " + got);
+            }
+            assertEquals(aggregate.getValue().longValue(), got.size(), aggregate.getKey() + " lost events");
+        }
+    }
+
+    private static void assertSplit(List<Integer> a, List<Integer> b) {
+        Set<Integer> all = new HashSet<>(a);
+        all.addAll(b);
+        assertEquals(32, all.size(), "every lane owned: a=" + a + " b=" + b);
+        assertEquals(32, a.size() + b.size(), "no lane owned twice: a=" + a + " b=" + b);
+        assertTrue(!a.isEmpty() && !b.isEmpty(), "both instances publish: a=" + a + " b=" + b);
+    }
+
+    private long countReceived() {
+        return consumerDb.query("SELECT count(*) FROM received").execute().await().atMost(WAIT).iterator().next().getLong(0);
+    }
+
+    private static Path log(String relay) {
+        return Path.of("target", "relay-it-" + relay + ".log");
+    }
+
+    private String databaseOf(Pool pool) {
+        return pool.query("SELECT current_database()").execute().await().atMost(WAIT).iterator().next().getString(0);
+    }
+
+    private Pool pool(String database, String user, int size) {
+        return PgBuilder.pool()
+                .connectingTo(PgConnectOptions.fromUri(stack.reactiveUrl(database)).setUser(user))
+                .with(new PoolOptions().setMaxSize(size))
+                .using(vertx)
+                .build();
+    }
+
+    private static InboxConfig inboxConfig() {
+        return new InboxConfig() {
+            @Override
+            public int maxRetries() {
+                return 3;
+            }
+
+            @Override
+            public Duration initialBackoff() {
+                return Duration.ofMillis(100);
+            }
+
+            @Override
+            public Duration maxBackoff() {
+                return Duration.ofSeconds(1);
+            }
+
+            @Override
+            public Duration retention() {
+                return Duration.ofDays(7);
+            }
+        };
+    }
+}
