@@ -72,13 +72,14 @@ public final class RelayBenchmark {
         int backlog = Integer.getInteger("backlog", 200_000);
         int rate = Integer.getInteger("rate", 1_000);
         int seconds = Integer.getInteger("seconds", 30);
+        int warmup = Integer.getInteger("warmup", 10);
         LocalStack stack = LocalStack.fromEnvironment()
                 .orElseThrow(() -> new IllegalStateException("run through bin/bench, which sets the local stack"));
-        new RelayBenchmark(stack).run(backlog, rate, seconds);
+        new RelayBenchmark(stack).run(backlog, rate, seconds, warmup);
         System.exit(0);
     }
 
-    private void run(int backlog, int rate, int seconds) throws Exception {
+    private void run(int backlog, int rate, int seconds, int warmup) throws Exception {
         try (FreshDatabases databases = new FreshDatabases(stack)) {
             String database = OutboxDatabases.create(stack, databases, "bench", OWNER);
             Pool pool = PgBuilder.pool()
@@ -100,10 +101,11 @@ public final class RelayBenchmark {
                     System.out.printf("relay throughput (backlog drain, 1 instance): %,d events in %.2f s = %,.0f events/s%n",
                             backlog, drain, backlog / drain);
 
+                    latencyAt(pool, consumer, rate, warmup); // JIT and pools settle; figures discarded
                     Histogram latency = latencyAt(pool, consumer, rate, seconds);
-                    System.out.printf("commit-to-consume latency at %,d events/s offered for %d s (%,d events, "
-                                    + "1 per transaction): p50 %.1f ms  p95 %.1f ms  p99 %.1f ms  max %.1f ms%n",
-                            rate, seconds, latency.getTotalCount(),
+                    System.out.printf("commit-to-consume latency at %,d events/s offered for %d s after %d s warm-up "
+                                    + "(%,d events, 1 per transaction): p50 %.1f ms  p95 %.1f ms  p99 %.1f ms  max %.1f ms%n",
+                            rate, seconds, warmup, latency.getTotalCount(),
                             millis(latency.getValueAtPercentile(50)), millis(latency.getValueAtPercentile(95)),
                             millis(latency.getValueAtPercentile(99)), millis(latency.getMaxValue()));
                     System.out.println("relay status after the run: " + relay.status());
@@ -128,9 +130,14 @@ public final class RelayBenchmark {
     private Histogram latencyAt(Pool pool, Consumer consumer, int rate, int seconds) throws InterruptedException {
         Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         consumer.measureInto(histogram);
+        consumer.resetMeasured();
         int total = rate * seconds;
         AtomicLong issued = new AtomicLong();
-        ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
+        ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "bench-clock");
+            thread.setDaemon(true);
+            return thread;
+        });
         long periodNanos = TimeUnit.SECONDS.toNanos(1) / rate;
         clock.scheduleAtFixedRate(() -> {
             if (issued.incrementAndGet() > total) {
@@ -141,8 +148,11 @@ public final class RelayBenchmark {
                     .subscribe().with(ok -> consumer.committed(event.id(), System.nanoTime()),
                             e -> System.err.println("write failed: " + e));
         }, 0, periodNanos, TimeUnit.NANOSECONDS);
-        consumer.awaitMeasured(total, Duration.ofSeconds(seconds + 60L));
-        clock.shutdownNow();
+        try {
+            consumer.awaitMeasured(total, Duration.ofSeconds(seconds + 60L));
+        } finally {
+            clock.shutdownNow();
+        }
         return histogram;
     }
 
@@ -237,6 +247,10 @@ public final class RelayBenchmark {
 
         void measureInto(Histogram target) {
             histogram = target;
+        }
+
+        void resetMeasured() {
+            measured.set(0);
         }
 
         long firstAt() {

@@ -2,6 +2,7 @@ package dev.corebank.relay;
 
 import dev.corebank.platform.outbox.OutboxLanes;
 import dev.corebank.relay.lane.Lane;
+import dev.corebank.relay.lane.Rounds;
 import dev.corebank.relay.publish.CloudEventRecords;
 import dev.corebank.relay.publish.KafkaPublisher;
 import dev.corebank.relay.source.OutboxRepository;
@@ -21,6 +22,8 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.pgclient.PgConnectOptions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +33,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Moves one source database's outbox to Kafka. Everything here runs on one Vert.x event-loop context, so
- * lane state needs no locks.
+ * lane and round state need no locks.
  *
  * <ul>
  *   <li>Ownership: the instance holds a session advisory lock per lane it publishes, on a dedicated
@@ -38,8 +41,9 @@ import org.jboss.logging.Logger;
  *       Instances count each other by that connection and each keeps a fair share of the lanes.</li>
  *   <li>Wake-ups: {@code LISTEN outbox} names the lane of every new row, so latency does not depend on a
  *       poll interval; a slow poll covers notifications lost while reconnecting.</li>
- *   <li>Publishing: a lane's rows after its cursor, in order, to the idempotent producer; the cursor moves
- *       only after the broker acknowledged all of them. A crash in between repeats rows, never skips one.</li>
+ *   <li>Publishing: in rounds over all owned lanes, each lane's rows after its cursor, in order, to the
+ *       idempotent producer; the cursors move only after the broker acknowledged all of them. A crash in
+ *       between repeats rows, never skips one.</li>
  * </ul>
  */
 final class SourceRelay {
@@ -56,6 +60,7 @@ final class SourceRelay {
     private final KafkaPublisher publisher;
     private final RelayConfig config;
     private final Lane[] lanes = IntStream.range(0, OutboxLanes.COUNT).mapToObj(Lane::new).toArray(Lane[]::new);
+    private final Rounds[] groups;
 
     private final Counter published;
     private final DistributionSummary batchSizes;
@@ -82,6 +87,7 @@ final class SourceRelay {
         this.outbox = new OutboxRepository(pool);
         this.publisher = publisher;
         this.config = config;
+        this.groups = IntStream.range(0, config.drainGroups()).mapToObj(i -> new Rounds()).toArray(Rounds[]::new);
         this.published = Counter.builder("relay.events.published")
                 .description("Outbox rows published to Kafka and acknowledged")
                 .tag("source", source)
@@ -154,18 +160,19 @@ final class SourceRelay {
                         config.pollInterval()));
     }
 
-    private void notified(String lane) {
+    private void notified(String payload) {
         try {
-            wake(lanes[Integer.parseInt(lane)]);
+            Lane lane = lanes[Integer.parseInt(payload)];
+            if (lane.publishing()) {
+                wake(groupOf(lane));
+            }
         } catch (RuntimeException e) {
-            LOG.warnf("%s: ignoring notification with payload '%s'", source, lane);
+            LOG.warnf("%s: ignoring notification with payload '%s'", source, payload);
         }
     }
 
     private void poll() {
-        for (Lane lane : lanes) {
-            wake(lane);
-        }
+        IntStream.range(0, groups.length).forEach(this::wake);
         outbox.oldestPendingAgeSeconds().subscribe().with(
                 lag -> {
                     lagSeconds = lag;
@@ -176,48 +183,74 @@ final class SourceRelay {
 
     // --- publishing --------------------------------------------------------------------------------------
 
-    private void wake(Lane lane) {
-        if (lane.wake()) {
-            drain(lane);
+    private int groupOf(Lane lane) {
+        return lane.id() % groups.length;
+    }
+
+    private void wake(int group) {
+        if (groups[group].wake()) {
+            round(group);
         }
     }
 
-    private void drain(Lane lane) {
-        publishBatch(lane)
-                .emitOn(onContext)
+    /**
+     * One round over a group of lanes: their next rows, oldest first, to the broker, then their cursors in
+     * one statement. Groups run their rounds side by side; within a group, one round at a time, so a lane
+     * never has two batches in flight. Lanes being given back leave between rounds, never during one.
+     */
+    private void round(int group) {
+        releaseWanted(group);
+        List<Lane> publishing = List.of(lanes).stream()
+                .filter(lane -> groupOf(lane) == group && lane.publishing())
+                .toList();
+        Uni<Boolean> round = publishing.isEmpty() ? Uni.createFrom().item(false) : publishBatch(publishing);
+        round.emitOn(onContext)
                 .subscribe().with(
                         full -> {
-                            if (lane.roundDone(full)) {
-                                drain(lane);
-                            } else if (lane.releaseWanted()) {
-                                release(lane);
+                            if (groups[group].done(full)) {
+                                round(group);
+                            } else {
+                                releaseWanted(group);
                             }
                         },
                         e -> {
                             failed(e);
-                            lane.roundFailed();
-                            if (lane.releaseWanted()) {
-                                release(lane);
-                            }
+                            groups[group].failed();
+                            releaseWanted(group);
                         });
     }
 
-    /** One round: the lane's next rows to the broker, then the cursor. True if the batch was full. */
-    private Uni<Boolean> publishBatch(Lane lane) {
+    /**
+     * Reads each lane's share of a batch. True if some lane filled its share, so more rows are likely
+     * waiting there.
+     */
+    private Uni<Boolean> publishBatch(List<Lane> publishing) {
         long started = System.nanoTime();
-        return outbox.batch(lane.id(), lane.cursor(), config.batchSize())
+        int perLane = Math.max(1, (config.batchSize() + publishing.size() - 1) / publishing.size());
+        Short[] ids = publishing.stream().map(lane -> (short) lane.id()).toArray(Short[]::new);
+        Long[] after = publishing.stream().map(Lane::cursor).toArray(Long[]::new);
+        return outbox.batch(ids, after, perLane)
                 .chain(rows -> rows.isEmpty()
                         ? Uni.createFrom().item(false)
-                        : publish(lane, rows, started).replaceWith(rows.size() == config.batchSize()));
+                        : publish(rows, started).replaceWith(someLaneFull(rows, perLane)));
     }
 
-    private Uni<Void> publish(Lane lane, List<OutboxRow> rows, long started) {
-        long lastSeq = rows.get(rows.size() - 1).seq();
+    private static boolean someLaneFull(List<OutboxRow> rows, int perLane) {
+        Map<Integer, Integer> perLaneCounts = new TreeMap<>();
+        rows.forEach(row -> perLaneCounts.merge(row.lane(), 1, Integer::sum));
+        return perLaneCounts.values().stream().anyMatch(count -> count >= perLane);
+    }
+
+    private Uni<Void> publish(List<OutboxRow> rows, long started) {
+        Map<Integer, Long> lastSeqByLane = new TreeMap<>();
+        rows.forEach(row -> lastSeqByLane.merge(row.lane(), row.seq(), Math::max));
+        Short[] lanesTouched = lastSeqByLane.keySet().stream().map(Integer::shortValue).toArray(Short[]::new);
+        Long[] lastSeqs = lastSeqByLane.values().toArray(Long[]::new);
         return publisher.publish(rows.stream().map(row -> CloudEventRecords.toRecord(source, row)).toList())
-                .chain(() -> outbox.advance(lane.id(), lastSeq))
+                .chain(() -> outbox.advance(lanesTouched, lastSeqs))
                 .emitOn(onContext)
                 .invoke(() -> {
-                    lane.advanced(lastSeq);
+                    lastSeqByLane.forEach((lane, seq) -> lanes[lane].advanced(seq));
                     published.increment(rows.size());
                     publishedTotal.addAndGet(rows.size());
                     batchSizes.record(rows.size());
@@ -313,15 +346,24 @@ final class SourceRelay {
                 .invoke(cursor -> {
                     lane.own(cursor);
                     LOG.debugf("%s: took lane %d at seq %d", source, lane.id(), cursor);
-                    wake(lane);
+                    wake(groupOf(lane));
                 })
                 .replaceWithVoid();
     }
 
     private void giveBack(Lane lane) {
         lane.wantRelease();
-        if (lane.idle()) {
+        if (groups[groupOf(lane)].idle()) {
             release(lane);
+        }
+    }
+
+    /** Gives back the group's lanes asked for; only called while the group has no round in flight. */
+    private void releaseWanted(int group) {
+        for (Lane lane : lanes) {
+            if (groupOf(lane) == group && lane.releaseWanted()) {
+                release(lane);
+            }
         }
     }
 

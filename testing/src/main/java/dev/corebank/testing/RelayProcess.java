@@ -49,8 +49,13 @@ public final class RelayProcess implements AutoCloseable {
                 "-Dkafka.bootstrap.servers=" + stack.kafkaBootstrap(),
                 "-Dcorebank.relay.sources." + sourceName + ".url=" + stack.reactiveUrl(sourceDatabase),
                 "-Dcorebank.relay.poll-interval=1s",
-                "-Dcorebank.relay.rebalance-interval=1s",
-                "-jar", jar));
+                "-Dcorebank.relay.rebalance-interval=1s"));
+        // Extra relay settings for experiments, e.g. -Drelay.opts=-Dcorebank.relay.drain-groups=2,-Dcorebank.relay.batch-size=1000.
+        String extra = System.getProperty("relay.opts", "").trim();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("[\\s,]+")));
+        }
+        command.addAll(List.of("-jar", jar));
         Files.createDirectories(log.toAbsolutePath().getParent());
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)

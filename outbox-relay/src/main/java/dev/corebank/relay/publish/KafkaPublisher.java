@@ -36,7 +36,6 @@ public class KafkaPublisher {
         // Batches form while the previous one is in flight; a millisecond of linger adds little latency.
         config.put(ProducerConfig.LINGER_MS_CONFIG, 1);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         // A broker outage fails a batch within half a minute; the lane retries it from its cursor.
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);

@@ -15,15 +15,22 @@ import java.util.List;
  */
 public final class OutboxRepository {
 
+    // One index range scan per lane ((lane, seq) in every partition), each bounded, so nothing read is wasted.
     private static final String BATCH = """
-            SELECT seq, id, topic, aggregate_type, aggregate_id, event_type, payload::text AS payload, headers,
-                   created_at
-            FROM outbox
-            WHERE lane = $1 AND seq > $2
-            ORDER BY seq
-            LIMIT $3""";
+            SELECT o.* FROM unnest($1::smallint[], $2::bigint[]) AS c(lane, after)
+            CROSS JOIN LATERAL (
+                SELECT seq, id, lane, topic, aggregate_type, aggregate_id, event_type, payload::text AS payload,
+                       headers, created_at
+                FROM outbox
+                WHERE lane = c.lane AND seq > c.after
+                ORDER BY seq
+                LIMIT $3
+            ) o
+            ORDER BY o.seq""";
     private static final String ADVANCE = """
-            UPDATE outbox_lane_cursor SET last_seq = $2, updated_at = now() WHERE lane = $1 AND last_seq < $2""";
+            UPDATE outbox_lane_cursor c SET last_seq = v.seq, updated_at = now()
+            FROM unnest($1::smallint[], $2::bigint[]) AS v(lane, seq)
+            WHERE c.lane = v.lane AND c.last_seq < v.seq""";
     private static final String CURSOR = "SELECT last_seq FROM outbox_lane_cursor WHERE lane = $1";
     private static final String OLDEST_PENDING_AGE = """
             SELECT coalesce(extract(epoch FROM now() - min(pending.created_at)), 0)::float8 AS lag
@@ -42,10 +49,10 @@ public final class OutboxRepository {
         this.pool = pool;
     }
 
-    /** The next rows of a lane after its cursor, in sequence (= commit) order. */
-    public Uni<List<OutboxRow>> batch(int lane, long afterSeq, int limit) {
+    /** Up to {@code perLane} next rows of each lane after its cursor, in sequence (within a lane: commit) order. */
+    public Uni<List<OutboxRow>> batch(Short[] lanes, Long[] afterSeqs, int perLane) {
         return pool.preparedQuery(BATCH)
-                .execute(Tuple.of((short) lane, afterSeq, limit))
+                .execute(Tuple.of(lanes, afterSeqs, perLane))
                 .map(rows -> {
                     List<OutboxRow> batch = new ArrayList<>(rows.size());
                     for (Row row : rows) {
@@ -55,9 +62,9 @@ public final class OutboxRepository {
                 });
     }
 
-    /** Moves a lane's cursor forward (never back: a slower, earlier owner cannot undo a newer one's work). */
-    public Uni<Void> advance(int lane, long toSeq) {
-        return pool.preparedQuery(ADVANCE).execute(Tuple.of((short) lane, toSeq)).replaceWithVoid();
+    /** Moves lanes' cursors forward (never back: a slower, earlier owner cannot undo a newer one's work). */
+    public Uni<Void> advance(Short[] lanes, Long[] toSeqs) {
+        return pool.preparedQuery(ADVANCE).execute(Tuple.of(lanes, toSeqs)).replaceWithVoid();
     }
 
     public Uni<Long> cursor(int lane) {

@@ -6,13 +6,14 @@ import java.time.OffsetDateTime;
 import java.util.UUID;
 
 /** One outbox row as the relay reads it. */
-public record OutboxRow(long seq, UUID id, String topic, String aggregateType, String aggregateId, String eventType,
+public record OutboxRow(long seq, UUID id, int lane, String topic, String aggregateType, String aggregateId, String eventType,
         String payload, JsonObject headers, OffsetDateTime createdAt) {
 
     static OutboxRow from(Row row) {
         return new OutboxRow(
                 row.getLong("seq"),
                 row.getUUID("id"),
+                row.getShort("lane"),
                 row.getString("topic"),
                 row.getString("aggregate_type"),
                 row.getString("aggregate_id"),

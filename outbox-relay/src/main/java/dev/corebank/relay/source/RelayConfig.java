@@ -24,9 +24,17 @@ public interface RelayConfig {
     @WithDefault("3s")
     Duration healthTimeout();
 
-    /** Most rows read and published per lane in one round. */
-    @WithDefault("500")
+    /** Most rows read and published in one round of a drain group (split evenly over its lanes). */
+    @WithDefault("2000")
     int batchSize();
+
+    /**
+     * Lanes are drained in this many groups side by side (lane mod groups), each one round at a time:
+     * more groups put more rows in flight, at the price of more queries and thread hops per event. On two
+     * cores one group was best for both throughput and latency (bin/bench relay; see README).
+     */
+    @WithDefault("1")
+    int drainGroups();
 
     /**
      * The slow fallback: every lane this instance owns is checked this often, even without a notification

@@ -53,7 +53,9 @@ public class SourcePools {
     }
 
     private static Pool open(Vertx vertx, RelayConfig config, String name, RelayConfig.Source source) {
-        PgConnectOptions connect = connectOptions(config, source);
+        // The pool moves cursors. Losing the last moves in a database crash only makes the relay publish those
+        // rows again (consumers dedup), so these commits need not wait for the WAL flush.
+        PgConnectOptions connect = connectOptions(config, source).addProperty("synchronous_commit", "off");
         PoolOptions pool = new PoolOptions()
                 .setName("relay-" + name)
                 .setMaxSize(source.poolSize());

@@ -22,13 +22,16 @@ import java.util.UUID;
 @Singleton
 public class Outbox {
 
-    private static final String LOCK_LANES = """
-            SELECT pg_advisory_xact_lock($1::int, lane) FROM unnest($2::int[]) AS t(lane) ORDER BY lane""";
-
-    private static final String INSERT = """
+    // One round trip: the lane locks are an InitPlan (the uncorrelated sub-select in WHERE), so they are
+    // all taken, in ascending lane order, before the first row is inserted.
+    private static final String APPEND = """
+            WITH locked AS (
+                SELECT pg_advisory_xact_lock($1::int, lane) FROM unnest($2::int[]) AS t(lane) ORDER BY lane
+            )
             INSERT INTO outbox (id, lane, topic, aggregate_type, aggregate_id, event_type, payload, headers)
-            SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::text[], $5::text[], $6::text[],
-                                 $7::text[]::jsonb[], $8::text[]::jsonb[])""";
+            SELECT * FROM unnest($3::uuid[], $4::smallint[], $5::text[], $6::text[], $7::text[], $8::text[],
+                                 $9::text[]::jsonb[], $10::text[]::jsonb[])
+            WHERE (SELECT count(*) FROM locked) > 0""";
 
     private final ObjectMapper json;
     private final Counter appended;
@@ -48,23 +51,18 @@ public class Outbox {
         if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        Tuple rows = rows(events);
-        return transaction.preparedQuery(LOCK_LANES)
-                .execute(Tuple.of(OutboxLanes.APPEND_LOCK, lanesInOrder(events)))
-                .chain(() -> transaction.preparedQuery(INSERT).execute(rows))
+        return transaction.preparedQuery(APPEND)
+                .execute(rows(events))
                 .invoke(() -> appended.increment(events.size()))
                 .replaceWithVoid();
     }
 
-    private static Integer[] lanesInOrder(List<OutboxEvent> events) {
-        return events.stream()
+    private Tuple rows(List<OutboxEvent> events) {
+        Integer[] lanesInOrder = events.stream()
                 .map(OutboxEvent::lane)
                 .distinct()
                 .sorted()
                 .toArray(Integer[]::new);
-    }
-
-    private Tuple rows(List<OutboxEvent> events) {
         int n = events.size();
         UUID[] ids = new UUID[n];
         Short[] lanes = new Short[n];
@@ -85,7 +83,8 @@ public class Outbox {
             payloads[i] = toJson(event.payload());
             headers[i] = toJson(event.headers());
         }
-        return Tuple.tuple(List.of(ids, lanes, topics, aggregateTypes, aggregateIds, eventTypes, payloads, headers));
+        return Tuple.tuple(List.of(OutboxLanes.APPEND_LOCK, lanesInOrder,
+                ids, lanes, topics, aggregateTypes, aggregateIds, eventTypes, payloads, headers));
     }
 
     private String toJson(Object value) {
