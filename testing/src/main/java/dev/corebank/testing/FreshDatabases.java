@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -13,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -75,7 +75,11 @@ public final class FreshDatabases implements AutoCloseable {
     }
 
     private Connection admin() throws SQLException {
-        return DriverManager.getConnection(stack.jdbcUrl("postgres"), stack.dbAdminUser(), "");
+        // The driver directly, not DriverManager: Quarkus restarts apps (test profiles) in new class loaders,
+        // and DriverManager hides drivers loaded by a class loader other than the caller's.
+        Properties credentials = new Properties();
+        credentials.setProperty("user", stack.dbAdminUser());
+        return new org.postgresql.Driver().connect(stack.jdbcUrl("postgres"), credentials);
     }
 
     private static void sweepAbandoned(Statement st) throws SQLException {
