@@ -15,7 +15,7 @@ import java.util.Map;
 @Singleton
 public class SourcePools {
 
-    /** Every relay connection says who it is; instances count their peers by it (see SourceRelay). */
+    /** Every pooled relay connection says who it is, so operators can tell it apart in pg_stat_activity. */
     public static final String APPLICATION_NAME = "corebank-outbox-relay";
 
     private final RelayConfig config;

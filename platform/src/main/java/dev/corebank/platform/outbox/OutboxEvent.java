@@ -1,5 +1,6 @@
 package dev.corebank.platform.outbox;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -31,7 +32,7 @@ public record OutboxEvent(UUID id, String topic, String aggregateType, String ag
     }
 
     public OutboxEvent withHeader(String name, String value) {
-        Map<String, String> more = new java.util.HashMap<>(headers);
+        Map<String, String> more = new HashMap<>(headers);
         more.put(name, value);
         return new OutboxEvent(id, topic, aggregateType, aggregateId, eventType, payload, more);
     }
