@@ -340,6 +340,11 @@ final class SourceRelay {
                 .chain(taken -> takeFrom(candidates, next + 1, wanted - taken));
     }
 
+    /**
+     * Starts publishing a lane whose lock was just granted. If its cursor cannot be read (the owning
+     * service has not migrated its outbox yet, say), the lock goes straight back: advisory locks count,
+     * and a second grant to this session would otherwise outlive the next release.
+     */
     private Uni<Void> take(Lane lane) {
         return outbox.cursor(lane.id())
                 .emitOn(onContext)
@@ -348,7 +353,8 @@ final class SourceRelay {
                     LOG.debugf("%s: took lane %d at seq %d", source, lane.id(), cursor);
                     wake(groupOf(lane));
                 })
-                .replaceWithVoid();
+                .replaceWithVoid()
+                .onFailure().call(() -> owner == null ? Uni.createFrom().voidItem() : outbox.release(owner, lane.id()));
     }
 
     private void giveBack(Lane lane) {
