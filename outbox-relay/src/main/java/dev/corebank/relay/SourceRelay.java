@@ -273,8 +273,12 @@ final class SourceRelay {
         }
         rebalancing = true;
         ownerConnection()
-                .chain(connection -> outbox.peers(connection, LANE_OWNER))
-                .chain(this::holdFairShare)
+                .chain(connection -> outbox.peers(connection, LANE_OWNER)
+                        .chain(instances -> holdFairShare(connection, instances)))
+                // A half-open owner connection would hang here, and its locks may already be gone: give up
+                // on it, which drops every lane, rather than keep publishing lanes peers may have taken.
+                .ifNoItem().after(config.rebalanceInterval().multipliedBy(3))
+                .failWith(() -> new IllegalStateException("lane-owner connection does not answer"))
                 .emitOn(onContext)
                 .subscribe().with(
                         ignored -> rebalancing = false,
@@ -282,7 +286,17 @@ final class SourceRelay {
                             rebalancing = false;
                             reachable = false;
                             failed(e);
+                            dropOwner();
                         });
+    }
+
+    /** Closes the owner connection; its close handler disowns every lane. */
+    private void dropOwner() {
+        PgConnection connection = owner;
+        if (connection != null) {
+            ownerLost();
+            connection.close().subscribe().with(ignored -> { }, ignored -> { });
+        }
     }
 
     private Uni<PgConnection> ownerConnection() {
@@ -290,11 +304,16 @@ final class SourceRelay {
             return Uni.createFrom().item(owner);
         }
         return PgConnection.connect(vertx, new PgConnectOptions(connectOptions)
+                        .setTcpKeepAlive(true)
                         .addProperty("application_name", LANE_OWNER))
                 .emitOn(onContext)
                 .invoke(connection -> {
                     owner = connection;
-                    connection.closeHandler(this::ownerLost);
+                    connection.closeHandler(() -> {
+                        if (owner == connection) {
+                            ownerLost();
+                        }
+                    });
                 });
     }
 
@@ -307,18 +326,18 @@ final class SourceRelay {
         }
     }
 
-    private Uni<Void> holdFairShare(int instances) {
+    private Uni<Void> holdFairShare(PgConnection connection, int instances) {
         int share = Lane.fairShare(instances);
         List<Lane> owned = List.of(lanes).stream().filter(Lane::owned).toList();
         if (owned.size() > share) {
             owned.subList(share, owned.size()).forEach(this::giveBack);
             return Uni.createFrom().voidItem();
         }
-        return takeLanes(share - owned.size());
+        return takeLanes(connection, share - owned.size());
     }
 
     /** Tries free lanes, from a random start so that instances do not all race for the same ones. */
-    private Uni<Void> takeLanes(int wanted) {
+    private Uni<Void> takeLanes(PgConnection connection, int wanted) {
         if (wanted <= 0) {
             return Uni.createFrom().voidItem();
         }
@@ -327,17 +346,17 @@ final class SourceRelay {
                 .mapToObj(i -> lanes[(start + i) % OutboxLanes.COUNT])
                 .filter(lane -> !lane.owned())
                 .toList();
-        return takeFrom(candidates, 0, wanted);
+        return takeFrom(connection, candidates, 0, wanted);
     }
 
-    private Uni<Void> takeFrom(List<Lane> candidates, int next, int wanted) {
-        if (wanted == 0 || next >= candidates.size() || owner == null) {
+    private Uni<Void> takeFrom(PgConnection connection, List<Lane> candidates, int next, int wanted) {
+        if (wanted == 0 || next >= candidates.size() || owner != connection) {
             return Uni.createFrom().voidItem();
         }
         Lane lane = candidates.get(next);
-        return outbox.tryOwn(owner, lane.id())
-                .chain(got -> got ? take(lane).replaceWith(1) : Uni.createFrom().item(0))
-                .chain(taken -> takeFrom(candidates, next + 1, wanted - taken));
+        return outbox.tryOwn(connection, lane.id())
+                .chain(got -> got ? take(connection, lane).replaceWith(1) : Uni.createFrom().item(0))
+                .chain(taken -> takeFrom(connection, candidates, next + 1, wanted - taken));
     }
 
     /**
@@ -345,16 +364,19 @@ final class SourceRelay {
      * service has not migrated its outbox yet, say), the lock goes straight back: advisory locks count,
      * and a second grant to this session would otherwise outlive the next release.
      */
-    private Uni<Void> take(Lane lane) {
+    private Uni<Void> take(PgConnection connection, Lane lane) {
         return outbox.cursor(lane.id())
                 .emitOn(onContext)
                 .invoke(cursor -> {
-                    lane.own(cursor);
-                    LOG.debugf("%s: took lane %d at seq %d", source, lane.id(), cursor);
-                    wake(groupOf(lane));
+                    // The lock lives only as long as the connection that granted it.
+                    if (owner == connection) {
+                        lane.own(cursor);
+                        LOG.debugf("%s: took lane %d at seq %d", source, lane.id(), cursor);
+                        wake(groupOf(lane));
+                    }
                 })
                 .replaceWithVoid()
-                .onFailure().call(() -> owner == null ? Uni.createFrom().voidItem() : outbox.release(owner, lane.id()));
+                .onFailure().call(() -> outbox.release(connection, lane.id()));
     }
 
     private void giveBack(Lane lane) {
@@ -373,12 +395,31 @@ final class SourceRelay {
         }
     }
 
+    /**
+     * Gives a lane's lock back. If the unlock does not happen, the session state is unknown, so the whole
+     * owner connection goes (and every lock with it) rather than leave a lane held that nobody publishes.
+     */
     private void release(Lane lane) {
         lane.disown();
-        if (owner != null) {
-            outbox.release(owner, lane.id()).subscribe().with(
-                    ignored -> LOG.debugf("%s: gave lane %d back", source, lane.id()),
-                    this::failed);
+        PgConnection connection = owner;
+        if (connection == null) {
+            return;
         }
+        outbox.release(connection, lane.id())
+                .emitOn(onContext)
+                .subscribe().with(
+                        released -> {
+                            if (released) {
+                                LOG.debugf("%s: gave lane %d back", source, lane.id());
+                            } else {
+                                LOG.warnf("%s: lane %d was not held on release; resetting the owner connection",
+                                        source, lane.id());
+                                dropOwner();
+                            }
+                        },
+                        e -> {
+                            failed(e);
+                            dropOwner();
+                        });
     }
 }

@@ -30,7 +30,11 @@ public final class CloudEventRecords {
         add(headers, CloudEvents.CONTENT_TYPE, CloudEvents.JSON);
         if (row.headers() != null) {
             for (Map.Entry<String, Object> extra : row.headers()) {
-                add(headers, extra.getKey(), String.valueOf(extra.getValue()));
+                // The CloudEvents attributes come from the row itself; an appender cannot override them
+                // (a second ce_id would change the consumers' dedup key).
+                if (!extra.getKey().startsWith("ce_") && !extra.getKey().equals(CloudEvents.CONTENT_TYPE)) {
+                    add(headers, extra.getKey(), String.valueOf(extra.getValue()));
+                }
             }
         }
         return record;

@@ -67,7 +67,13 @@ public class KafkaPublisher {
                     }
                 });
             } catch (RuntimeException e) {
+                // Nothing after a record the producer refused may be sent: a later record of the same
+                // aggregate would overtake it. The round fails and resumes from the lanes' cursors.
                 ack.completeExceptionally(e);
+                for (int rest = i + 1; rest < acks.length; rest++) {
+                    acks[rest] = CompletableFuture.failedFuture(e);
+                }
+                break;
             }
         }
         return CompletableFuture.allOf(acks);

@@ -41,7 +41,7 @@ public final class OutboxRepository {
     private static final String PEERS = """
             SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1""";
     private static final String TRY_OWN = "SELECT pg_try_advisory_lock($1, $2) AS owned";
-    private static final String RELEASE = "SELECT pg_advisory_unlock($1, $2)";
+    private static final String RELEASE = "SELECT pg_advisory_unlock($1, $2) AS released";
 
     private final Pool pool;
 
@@ -94,7 +94,10 @@ public final class OutboxRepository {
                 .map(rows -> rows.iterator().next().getBoolean("owned"));
     }
 
-    public Uni<Void> release(SqlClient owner, int lane) {
-        return owner.preparedQuery(RELEASE).execute(Tuple.of(OutboxLanes.OWNER_LOCK, lane)).replaceWithVoid();
+    /** Gives a lane back; false if this session did not hold it. */
+    public Uni<Boolean> release(SqlClient owner, int lane) {
+        return owner.preparedQuery(RELEASE)
+                .execute(Tuple.of(OutboxLanes.OWNER_LOCK, lane))
+                .map(rows -> rows.iterator().next().getBoolean("released"));
     }
 }

@@ -8,6 +8,9 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.function.Function;
@@ -54,6 +57,9 @@ public class Inbox {
     /** Applies {@code effect} once for {@code messageId}, in one transaction with the id. */
     public Uni<Void> process(String consumer, UUID messageId, Function<SqlConnection, Uni<Void>> effect) {
         return Uni.createFrom().deferred(() -> once(consumer, messageId, effect))
+                // The database being away is no reason to give a message up: wait for it, holding the partition.
+                .onFailure(Inbox::transientFailure)
+                .retry().withBackOff(config.initialBackoff(), config.maxBackoff()).indefinitely()
                 .onFailure(e -> !(e instanceof MalformedMessage))
                 .retry().withBackOff(config.initialBackoff(), config.maxBackoff()).atMost(config.maxRetries())
                 .onFailure().invoke(e -> deadLettered(consumer, messageId.toString(), e));
@@ -71,6 +77,19 @@ public class Inbox {
     private void deadLettered(String consumer, String message, Throwable failure) {
         registry.counter("inbox.messages", "consumer", consumer, "outcome", "dead-lettered").increment();
         LOG.errorf(failure, "message %s failed for %s; handing it to the dead-letter topic", message, consumer);
+    }
+
+    /**
+     * Failures that say nothing about the message: the database unreachable or restarting, or a
+     * serialization conflict or deadlock that a retry resolves. Retried without limit; every other
+     * failure is retried {@code max-retries} times and then dead-lettered.
+     */
+    static boolean transientFailure(Throwable failure) {
+        if (failure instanceof PgException pg && pg.getSqlState() != null) {
+            String state = pg.getSqlState();
+            return state.startsWith("08") || state.startsWith("57P") || state.equals("40001") || state.equals("40P01");
+        }
+        return failure instanceof ConnectException || failure instanceof ClosedConnectionException;
     }
 
     /** The CloudEvents id of a Kafka record, which every relayed record carries. */

@@ -26,7 +26,7 @@ public class OutboxPartitionManager {
     private static final Logger LOG = Logger.getLogger(OutboxPartitionManager.class);
 
     private static final String ENSURE = "SELECT outbox_ensure_partitions($1)";
-    private static final String EXPIRED = "SELECT outbox_expired_partitions($1 * interval '1 second') AS name";
+    private static final String EXPIRED = "SELECT name, state FROM outbox_expired_partitions($1 * interval '1 second')";
 
     private final Pool pool;
     private final OutboxConfig config;
@@ -55,22 +55,42 @@ public class OutboxPartitionManager {
         return pool.preparedQuery(ENSURE)
                 .execute(Tuple.of(config.partitionsAhead()))
                 .chain(() -> pool.preparedQuery(EXPIRED).execute(Tuple.of(config.retention().toSeconds())))
-                .map(rows -> rows.stream().map((Row row) -> row.getString("name")).toList())
-                .call(this::dropAll);
+                .map(rows -> rows.stream().map(Expired::from).toList())
+                .call(this::dropAll)
+                .map(expired -> expired.stream().map(Expired::name).toList());
     }
 
-    private Uni<Void> dropAll(List<String> partitions) {
+    /** An expired day table and how far an earlier drop got with it. */
+    private record Expired(String name, String state) {
+
+        static Expired from(Row row) {
+            return new Expired(row.getString("name"), row.getString("state"));
+        }
+    }
+
+    /** Each partition on its own: one that fails is retried next interval and does not hold up the rest. */
+    private Uni<Void> dropAll(List<Expired> partitions) {
         return Multi.createFrom().iterable(partitions)
-                .onItem().transformToUniAndConcatenate(this::drop)
+                .onItem().transformToUniAndConcatenate(partition -> drop(partition)
+                        .onFailure().invoke(e -> LOG.warnf(e, "could not drop outbox partition %s", partition.name()))
+                        .onFailure().recoverWithNull())
                 .collect().last()
                 .replaceWithVoid();
     }
 
-    private Uni<Void> drop(String partition) {
-        // Names come from outbox_expired_partitions (pg_inherits), never from input.
-        return pool.query("ALTER TABLE outbox DETACH PARTITION " + partition + " CONCURRENTLY").execute()
-                .chain(() -> pool.query("DROP TABLE " + partition).execute())
-                .invoke(() -> LOG.infof("dropped published outbox partition %s", partition))
-                .replaceWithVoid();
+    private Uni<Void> drop(Expired partition) {
+        // Names come from outbox_expired_partitions (pg_class), never from input.
+        Uni<Void> detach = switch (partition.state()) {
+            case "attached" -> run("ALTER TABLE outbox DETACH PARTITION " + partition.name() + " CONCURRENTLY");
+            case "detach_pending" -> run("ALTER TABLE outbox DETACH PARTITION " + partition.name() + " FINALIZE");
+            default -> Uni.createFrom().voidItem();
+        };
+        return detach
+                .chain(() -> run("DROP TABLE " + partition.name()))
+                .invoke(() -> LOG.infof("dropped published outbox partition %s", partition.name()));
+    }
+
+    private Uni<Void> run(String ddl) {
+        return pool.query(ddl).execute().replaceWithVoid();
     }
 }

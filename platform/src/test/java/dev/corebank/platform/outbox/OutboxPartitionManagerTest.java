@@ -68,6 +68,21 @@ class OutboxPartitionManagerTest {
                 .execute(Tuple.of(aggregate)).await().atMost(WAIT).iterator().next().getLong(0));
     }
 
+    @Test
+    void a_partition_left_detached_by_an_interrupted_drop_is_dropped_later() {
+        LocalDate longAgo = LocalDate.of(1990, 1, 1).plusDays((int) (Math.random() * 3000));
+        String partition = partitionOf(longAgo);
+        pool.query("CREATE TABLE " + partition + " PARTITION OF outbox FOR VALUES FROM ('" + longAgo
+                        + " 00:00+00') TO ('" + longAgo.plusDays(1) + " 00:00+00')")
+                .execute()
+                .chain(() -> pool.query("ALTER TABLE outbox DETACH PARTITION " + partition).execute())
+                .await().atMost(WAIT);
+
+        partitions.maintain().await().atMost(WAIT);
+
+        assertFalse(exists(partition), "the detached leftover is dropped");
+    }
+
     private boolean exists(String table) {
         return pool.preparedQuery("SELECT to_regclass($1) IS NOT NULL")
                 .execute(Tuple.of(table))
