@@ -223,15 +223,18 @@ public final class RelayBenchmark {
                 return;
             }
             UUID id = UUID.fromString(new String(record.headers().lastHeader(CloudEvents.ID).value(), StandardCharsets.UTF_8));
-            Long committed = committedAt.remove(id);
-            if (committed == null) {
-                consumedAt.put(id, now); // consumed before the writer saw its commit acknowledged
-            } else {
-                record(now - committed);
+            synchronized (this) {
+                Long committed = committedAt.remove(id);
+                if (committed == null) {
+                    consumedAt.put(id, now); // consumed before the writer saw its commit acknowledged
+                } else {
+                    record(now - committed);
+                }
             }
         }
 
-        void committed(UUID id, long now) {
+        /** Pairs with {@link #received} under one lock, so neither side can miss the other. */
+        synchronized void committed(UUID id, long now) {
             Long consumed = consumedAt.remove(id);
             if (consumed == null) {
                 committedAt.put(id, now);
