@@ -10,6 +10,7 @@ import dev.corebank.testing.LocalStack;
 import dev.corebank.testing.OutboxDatabases;
 import dev.corebank.testing.RelayProcess;
 import dev.corebank.testing.RunId;
+import dev.corebank.testing.TopicReader;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.vertx.mutiny.core.Vertx;
@@ -36,7 +37,6 @@ import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Measures the outbox → relay → Kafka path with the packaged relay as a real process:
@@ -192,14 +192,9 @@ public final class RelayBenchmark {
         private volatile Histogram histogram;
 
         Consumer() {
-            Properties props = new Properties();
-            props.putAll(Map.of(
-                    "bootstrap.servers", stack.kafkaBootstrap(),
-                    "group.id", topic + "-bench",
-                    "auto.offset.reset", "earliest",
+            Properties props = TopicReader.config(stack.kafkaBootstrap(), topic + "-bench", Map.of(
                     "fetch.min.bytes", "1",
                     "max.poll.records", "5000",
-                    "key.deserializer", StringDeserializer.class.getName(),
                     "value.deserializer", ByteArrayDeserializer.class.getName()));
             thread = new Thread(() -> {
                 try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {

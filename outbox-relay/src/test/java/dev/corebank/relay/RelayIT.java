@@ -15,6 +15,7 @@ import dev.corebank.testing.LocalStack;
 import dev.corebank.testing.OutboxDatabases;
 import dev.corebank.testing.RelayProcess;
 import dev.corebank.testing.RunId;
+import dev.corebank.testing.TopicReader;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -40,7 +41,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -164,15 +164,9 @@ class RelayIT {
     private Consumed consumeThroughInbox() throws Exception {
         Inbox inbox = new Inbox(consumerDb, inboxConfig(), registry);
         ObjectMapper json = new ObjectMapper();
-        Properties props = new Properties();
-        props.putAll(Map.of(
-                "bootstrap.servers", stack.kafkaBootstrap(),
-                "group.id", topic + "-consumer",
-                "auto.offset.reset", "earliest",
+        Properties props = TopicReader.config(stack.kafkaBootstrap(), topic + "-consumer", Map.of(
                 "enable.auto.commit", "false",
-                "max.poll.records", "1000",
-                "key.deserializer", StringDeserializer.class.getName(),
-                "value.deserializer", StringDeserializer.class.getName()));
+                "max.poll.records", "1000"));
         int seen = 0;
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corebank.platform.id.UuidV7;
 import dev.corebank.platform.outbox.CloudEvents;
+import dev.corebank.testing.TopicReader;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -19,10 +20,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -82,22 +81,7 @@ class DeadLetterTest {
     }
 
     private List<ConsumerRecord<String, String>> deadLetters(int expected) {
-        Properties config = new Properties();
-        config.putAll(Map.of(
-                "bootstrap.servers", bootstrap,
-                "group.id", topic + ".dlt-reader",
-                "auto.offset.reset", "earliest",
-                "key.deserializer", StringDeserializer.class.getName(),
-                "value.deserializer", StringDeserializer.class.getName()));
-        List<ConsumerRecord<String, String>> records = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
-            consumer.subscribe(List.of(topic + ".dlt"));
-            await().atMost(WAIT).until(() -> {
-                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-                return records.size() >= expected;
-            });
-        }
-        return records;
+        return TopicReader.read(bootstrap, topic + ".dlt", topic + ".dlt-reader", expected, WAIT);
     }
 
     private ProducerRecord<String, String> record(UUID id, String body) {
@@ -117,7 +101,7 @@ class DeadLetterTest {
     }
 
     private static String header(ConsumerRecord<?, ?> record, String name) {
-        var header = record.headers().lastHeader(name);
-        return header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
+        String value = TopicReader.header(record, name);
+        return value == null ? "" : value;
     }
 }

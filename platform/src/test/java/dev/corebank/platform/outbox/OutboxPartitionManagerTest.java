@@ -42,10 +42,7 @@ class OutboxPartitionManagerTest {
     @Test
     void an_expired_partition_is_dropped_only_once_the_relay_published_all_of_it() {
         LocalDate longAgo = LocalDate.of(2001, 1, 1).plusDays((int) (Math.random() * 3000));
-        String partition = partitionOf(longAgo);
-        pool.query("CREATE TABLE " + partition + " PARTITION OF outbox FOR VALUES FROM ('" + longAgo
-                        + " 00:00+00') TO ('" + longAgo.plusDays(1) + " 00:00+00')")
-                .execute().await().atMost(WAIT);
+        String partition = createPartition(longAgo);
         String aggregate = "old-" + UuidV7.next();
         long seq = pool.preparedQuery("""
                         INSERT INTO outbox (id, lane, topic, aggregate_type, aggregate_id, event_type, payload, created_at)
@@ -71,16 +68,21 @@ class OutboxPartitionManagerTest {
     @Test
     void a_partition_left_detached_by_an_interrupted_drop_is_dropped_later() {
         LocalDate longAgo = LocalDate.of(1990, 1, 1).plusDays((int) (Math.random() * 3000));
-        String partition = partitionOf(longAgo);
-        pool.query("CREATE TABLE " + partition + " PARTITION OF outbox FOR VALUES FROM ('" + longAgo
-                        + " 00:00+00') TO ('" + longAgo.plusDays(1) + " 00:00+00')")
-                .execute()
-                .chain(() -> pool.query("ALTER TABLE outbox DETACH PARTITION " + partition).execute())
-                .await().atMost(WAIT);
+        String partition = createPartition(longAgo);
+        pool.query("ALTER TABLE outbox DETACH PARTITION " + partition).execute().await().atMost(WAIT);
 
         partitions.maintain().await().atMost(WAIT);
 
         assertFalse(exists(partition), "the detached leftover is dropped");
+    }
+
+    /** A day partition as the upkeep would make it, for a day long past. */
+    private String createPartition(LocalDate day) {
+        String partition = partitionOf(day);
+        pool.query("CREATE TABLE " + partition + " PARTITION OF outbox FOR VALUES FROM ('" + day
+                        + " 00:00+00') TO ('" + day.plusDays(1) + " 00:00+00')")
+                .execute().await().atMost(WAIT);
+        return partition;
     }
 
     private boolean exists(String table) {
