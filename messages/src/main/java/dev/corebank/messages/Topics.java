@@ -14,6 +14,9 @@ public final class Topics {
     /** Everything the ledger did: postings, rejections, hold lifecycle. Keyed by the command's aggregate. */
     public static final String LEDGER_EVENTS = "ledger.events";
 
+    /** The latest state of each account, for read models ({@code AccountChanged}). Keyed by account id. */
+    public static final String LEDGER_ACCOUNTS = "ledger.accounts";
+
     /** Lifecycle of transfers as seen by transfer-service. Keyed by transfer id. */
     public static final String TRANSFER_EVENTS = "transfer.events";
 

@@ -12,6 +12,9 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -34,6 +37,9 @@ public class Inbox {
 
     private static final String RECORD = """
             INSERT INTO inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING""";
+    private static final String CLAIM = """
+            INSERT INTO inbox (consumer, message_id) SELECT $1, unnest($2::uuid[])
+            ON CONFLICT DO NOTHING RETURNING message_id""";
     private static final String PURGE = """
             DELETE FROM inbox WHERE processed_at < now() - $1 * interval '1 second'""";
 
@@ -65,6 +71,25 @@ public class Inbox {
                 .onFailure().invoke(e -> deadLettered(consumer, messageId.toString(), e));
     }
 
+    /**
+     * For consumers that apply many messages in one transaction of their own: records the ids in
+     * {@code tx} and returns those not seen before, the ones to apply. Duplicates are counted here.
+     */
+    public Uni<Set<UUID>> claim(SqlConnection tx, String consumer, Collection<UUID> messageIds) {
+        return tx.preparedQuery(CLAIM)
+                .execute(Tuple.of(consumer, messageIds.toArray(UUID[]::new)))
+                .map(rows -> {
+                    Set<UUID> fresh = new HashSet<>();
+                    rows.forEach(row -> fresh.add(row.getUUID("message_id")));
+                    return fresh;
+                })
+                .invoke(fresh -> {
+                    registry.counter("inbox.messages", "consumer", consumer, "outcome", "processed").increment(fresh.size());
+                    registry.counter("inbox.messages", "consumer", consumer, "outcome", "duplicate")
+                            .increment(messageIds.size() - fresh.size());
+                });
+    }
+
     private Uni<Void> once(String consumer, UUID messageId, Function<SqlConnection, Uni<Void>> effect) {
         return pool.withTransaction(tx -> tx.preparedQuery(RECORD)
                 .execute(Tuple.of(consumer, messageId))
@@ -84,7 +109,7 @@ public class Inbox {
      * serialization conflict or deadlock that a retry resolves. Retried without limit; every other
      * failure is retried {@code max-retries} times and then dead-lettered.
      */
-    static boolean transientFailure(Throwable failure) {
+    public static boolean transientFailure(Throwable failure) {
         if (failure instanceof PgException pg && pg.getSqlState() != null) {
             String state = pg.getSqlState();
             return state.startsWith("08") || state.startsWith("57P") || state.equals("40001") || state.equals("40P01");

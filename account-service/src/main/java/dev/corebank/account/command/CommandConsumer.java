@@ -1,0 +1,105 @@
+package dev.corebank.account.command;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corebank.messages.ledger.LedgerCommand;
+import dev.corebank.platform.inbox.Inbox;
+import dev.corebank.platform.inbox.InboxConfig;
+import dev.corebank.platform.inbox.MalformedMessage;
+import dev.corebank.platform.outbox.CloudEvents;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.header.Header;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/**
+ * Reads {@code ledger.commands} a poll at a time and applies each poll in one transaction. The offsets
+ * move only after that transaction committed (the connector acknowledges when the returned Uni completes),
+ * so a crash at any point leads to a redelivery, which the inbox and the stored answers make harmless.
+ *
+ * <p>Should a whole batch fail for a reason other than the database being away, its commands are applied
+ * one by one so that the one at fault alone goes to the dead-letter topic.
+ */
+@ApplicationScoped
+public class CommandConsumer {
+
+    private final CommandProcessor processor;
+    private final DeadLetters deadLetters;
+    private final ObjectMapper json;
+    private final InboxConfig retries;
+
+    public CommandConsumer(CommandProcessor processor, DeadLetters deadLetters, ObjectMapper json, InboxConfig retries) {
+        this.processor = processor;
+        this.deadLetters = deadLetters;
+        this.json = json;
+        this.retries = retries;
+    }
+
+    @Incoming("ledger-commands")
+    public Uni<Void> consume(ConsumerRecords<String, String> records) {
+        List<Parsed> parsed = new ArrayList<>(records.count());
+        List<Uni<Void>> malformed = new ArrayList<>();
+        for (ConsumerRecord<String, String> record : records) {
+            try {
+                parsed.add(new Parsed(record, new ReceivedCommand(Inbox.messageId(record), parse(record))));
+            } catch (MalformedMessage e) {
+                malformed.add(deadLetters.send(record, e));
+            }
+        }
+        return Multi.createFrom().iterable(malformed)
+                .onItem().transformToUniAndConcatenate(send -> send)
+                .collect().last()
+                .chain(() -> parsed.isEmpty() ? Uni.createFrom().voidItem() : applyBatch(parsed));
+    }
+
+    private Uni<Void> applyBatch(List<Parsed> batch) {
+        return patiently(processor.apply(batch.stream().map(Parsed::command).toList()))
+                .onFailure().recoverWithUni(failure -> batch.size() == 1
+                        ? deadLetters.send(batch.get(0).record(), failure)
+                        : oneByOne(batch));
+    }
+
+    private Uni<Void> oneByOne(List<Parsed> batch) {
+        return Multi.createFrom().iterable(batch)
+                .onItem().transformToUniAndConcatenate(single -> patiently(processor.apply(List.of(single.command())))
+                        .onFailure().retry().withBackOff(retries.initialBackoff(), retries.maxBackoff()).atMost(retries.maxRetries())
+                        .onFailure().recoverWithUni(failure -> deadLetters.send(single.record(), failure)))
+                .collect().last()
+                .replaceWithVoid();
+    }
+
+    /** The database being away says nothing about the commands: wait for it, holding the partitions. */
+    private Uni<Void> patiently(Uni<Void> work) {
+        return work.onFailure(Inbox::transientFailure)
+                .retry().withBackOff(retries.initialBackoff(), retries.maxBackoff()).indefinitely();
+    }
+
+    private LedgerCommand parse(ConsumerRecord<String, String> record) {
+        Header typeHeader = record.headers().lastHeader(CloudEvents.TYPE);
+        if (typeHeader == null) {
+            throw new MalformedMessage("record has no " + CloudEvents.TYPE + " header");
+        }
+        String type = new String(typeHeader.value(), StandardCharsets.UTF_8);
+        Class<? extends LedgerCommand> target = LedgerCommand.TYPES.get(type);
+        if (target == null) {
+            throw new MalformedMessage("unknown ledger command type " + type);
+        }
+        if (record.value() == null) {
+            throw new MalformedMessage(type + " has no payload");
+        }
+        try {
+            return json.readerFor(target).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(record.value());
+        } catch (Exception e) {
+            throw new MalformedMessage(type + " does not parse: " + e.getMessage(), e);
+        }
+    }
+
+    private record Parsed(ConsumerRecord<String, String> record, ReceivedCommand command) {
+    }
+}

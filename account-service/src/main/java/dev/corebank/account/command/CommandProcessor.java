@@ -1,0 +1,200 @@
+package dev.corebank.account.command;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corebank.account.hold.Hold;
+import dev.corebank.account.hold.HoldRepository;
+import dev.corebank.account.ledger.Ledger;
+import dev.corebank.account.ledger.LedgerBatch;
+import dev.corebank.account.ledger.LedgerRejection;
+import dev.corebank.messages.ledger.LedgerCommand;
+import dev.corebank.messages.ledger.LedgerCommand.CaptureHold;
+import dev.corebank.messages.ledger.LedgerCommand.PlaceHold;
+import dev.corebank.messages.ledger.LedgerCommand.TransferFunds;
+import dev.corebank.messages.ledger.LedgerCommand.VoidHold;
+import dev.corebank.messages.ledger.LedgerEvent;
+import dev.corebank.messages.ledger.LedgerEvent.HoldRejected;
+import dev.corebank.messages.ledger.LedgerEvent.TransferRejected;
+import dev.corebank.platform.id.UuidV7;
+import dev.corebank.platform.inbox.Inbox;
+import dev.corebank.platform.outbox.OutboxEvent;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Applies ledger commands many at a time: one transaction per batch, which locks every account the batch
+ * touches once (ascending ids), applies the commands in arrival order in memory, and writes the outcome in
+ * a few bulk statements. A hot account taking many credits is locked and written once per batch, not once
+ * per command.
+ *
+ * <p>A command id answered before (in an earlier batch or earlier in this one) has no second effect: its
+ * stored answer is sent again, with the same event id, so consumers deduplicate it too.
+ */
+@Singleton
+public class CommandProcessor {
+
+    /** The inbox's name for this consumer. */
+    static final String CONSUMER = "account-service.ledger-commands";
+
+    private static final String TRANSFER = "transfer";
+    private static final String HOLD = "hold";
+
+    private final Pool pool;
+    private final Inbox inbox;
+    private final Ledger ledger;
+    private final HoldRepository holds;
+    private final AnswerRepository answers;
+    private final ObjectMapper json;
+    private final MeterRegistry registry;
+
+    public CommandProcessor(Pool pool, Inbox inbox, Ledger ledger, HoldRepository holds, AnswerRepository answers,
+            ObjectMapper json, MeterRegistry registry) {
+        this.pool = pool;
+        this.inbox = inbox;
+        this.ledger = ledger;
+        this.holds = holds;
+        this.answers = answers;
+        this.json = json;
+        this.registry = registry;
+    }
+
+    /** Applies the commands in one transaction; fails as a whole, changing nothing, or commits them all. */
+    public Uni<Void> apply(List<ReceivedCommand> received) {
+        return pool.withTransaction(tx -> inbox.claim(tx, CONSUMER, received.stream().map(ReceivedCommand::messageId).toList())
+                .map(fresh -> received.stream()
+                        .filter(command -> fresh.contains(command.messageId()))
+                        .map(ReceivedCommand::command)
+                        .toList())
+                .chain(commands -> commands.isEmpty() ? Uni.createFrom().voidItem() : applyFresh(tx, commands)));
+    }
+
+    private Uni<Void> applyFresh(SqlConnection tx, List<LedgerCommand> commands) {
+        List<UUID> commandIds = commands.stream().map(LedgerCommand::commandId).toList();
+        List<UUID> holdIds = commands.stream().map(CommandProcessor::holdOf).filter(id -> id != null).distinct().toList();
+        return answers.find(tx, commandIds)
+                .chain(previous -> holds.find(tx, holdIds)
+                        .chain(known -> ledger.lock(tx, accountsOf(commands, known), holdIds))
+                        .chain(batch -> decide(tx, batch, commands, previous)));
+    }
+
+    private Uni<Void> decide(SqlConnection tx, LedgerBatch batch, List<LedgerCommand> commands,
+            Map<UUID, Answer> previous) {
+        Map<UUID, Answer> answered = new HashMap<>(previous);
+        List<Answer> fresh = new ArrayList<>();
+        List<OutboxEvent> replies = new ArrayList<>();
+        for (LedgerCommand command : commands) {
+            Answer answer = answered.get(command.commandId());
+            if (answer == null) {
+                answer = answer(command, applyOne(batch, command));
+                answered.put(command.commandId(), answer);
+                fresh.add(answer);
+            } else {
+                registry.counter("ledger.commands", "type", command.getClass().getSimpleName(), "outcome", "repeated")
+                        .increment();
+            }
+            replies.add(reply(command, answer));
+        }
+        return ledger.write(tx, batch, fresh, replies);
+    }
+
+    private LedgerEvent applyOne(LedgerBatch batch, LedgerCommand command) {
+        String type = command.getClass().getSimpleName();
+        try {
+            LedgerEvent event = dispatch(batch, command);
+            registry.counter("ledger.commands", "type", type, "outcome", "applied").increment();
+            return event;
+        } catch (LedgerRejection rejection) {
+            registry.counter("ledger.commands", "type", type, "outcome", "rejected").increment();
+            return rejected(command, rejection);
+        }
+    }
+
+    private static LedgerEvent dispatch(LedgerBatch batch, LedgerCommand command) {
+        if (command instanceof TransferFunds transfer) {
+            return batch.transfer(transfer);
+        } else if (command instanceof PlaceHold place) {
+            return batch.placeHold(place);
+        } else if (command instanceof CaptureHold capture) {
+            return batch.capture(capture);
+        } else if (command instanceof VoidHold voidHold) {
+            return batch.voidHold(voidHold);
+        }
+        throw new IllegalArgumentException("unknown command " + command);
+    }
+
+    private static LedgerEvent rejected(LedgerCommand command, LedgerRejection rejection) {
+        if (command instanceof TransferFunds) {
+            return new TransferRejected(command.commandId(), rejection.reason(), rejection.getMessage());
+        }
+        return new HoldRejected(command.commandId(), holdOf(command), rejection.reason(), rejection.getMessage());
+    }
+
+    private Answer answer(LedgerCommand command, LedgerEvent reply) {
+        return new Answer(command.commandId(), command.getClass().getSimpleName(), null, UuidV7.next(),
+                reply.getClass().getSimpleName(), toJson(reply));
+    }
+
+    /** The reply event of an answer; the same id every time it is sent. */
+    private OutboxEvent reply(LedgerCommand command, Answer answer) {
+        boolean transfer = command instanceof TransferFunds;
+        UUID key = transfer ? command.commandId() : holdOf(command);
+        return new OutboxEvent(answer.replyId(), ledger.eventTopic(), transfer ? TRANSFER : HOLD, key.toString(),
+                answer.replyType(), fromJson(answer.reply()), Map.of());
+    }
+
+    private static UUID holdOf(LedgerCommand command) {
+        if (command instanceof PlaceHold place) {
+            return place.holdId();
+        } else if (command instanceof CaptureHold capture) {
+            return capture.holdId();
+        } else if (command instanceof VoidHold voidHold) {
+            return voidHold.holdId();
+        }
+        return null;
+    }
+
+    private static Set<UUID> accountsOf(List<LedgerCommand> commands, List<Hold> knownHolds) {
+        Set<UUID> ids = new LinkedHashSet<>();
+        for (LedgerCommand command : commands) {
+            if (command instanceof TransferFunds transfer) {
+                ids.add(transfer.fromAccountId());
+                ids.add(transfer.toAccountId());
+            } else if (command instanceof PlaceHold place) {
+                ids.add(place.accountId());
+                ids.add(place.creditAccountId());
+            }
+        }
+        knownHolds.forEach(hold -> {
+            ids.add(hold.accountId());
+            ids.add(hold.creditAccountId());
+        });
+        return ids;
+    }
+
+    private String toJson(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize " + value, e);
+        }
+    }
+
+    private JsonNode fromJson(String value) {
+        try {
+            return json.readTree(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored reply is not JSON: " + value, e);
+        }
+    }
+}

@@ -1,0 +1,8 @@
+package dev.corebank.account.command;
+
+import dev.corebank.messages.ledger.LedgerCommand;
+import java.util.UUID;
+
+/** A command as it arrived: {@code messageId} is the record's CloudEvents id, the inbox's dedup key. */
+public record ReceivedCommand(UUID messageId, LedgerCommand command) {
+}

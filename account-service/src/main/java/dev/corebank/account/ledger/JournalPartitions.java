@@ -1,0 +1,97 @@
+package dev.corebank.account.ledger;
+
+import dev.corebank.account.config.LedgerConfig;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * The journal's month partitions: the current month and {@code partition-months-ahead} more are created
+ * at start-up and checked daily; old months are archived on an operator's request (detached into the
+ * {@code archive} schema, never deleted). The SQL functions live in the V2 migration.
+ */
+@Singleton
+public class JournalPartitions {
+
+    private static final Logger LOG = Logger.getLogger(JournalPartitions.class);
+
+    private static final String ENSURE = "SELECT journal_ensure_partitions($1) AS created";
+    private static final String LIST = """
+            SELECT name, schema, archived, month, bounds, estimated_rows FROM journal_partitions
+            ORDER BY month NULLS LAST, name""";
+    private static final String ARCHIVE = "SELECT journal_archive_partitions($1) AS name";
+
+    private final Pool pool;
+    private final LedgerConfig config;
+
+    public JournalPartitions(Pool pool, LedgerConfig config) {
+        this.pool = pool;
+        this.config = config;
+    }
+
+    void onStart(@Observes StartupEvent start) {
+        ensure().await().atMost(Duration.ofSeconds(30));
+    }
+
+    @Scheduled(cron = "${corebank.ledger.partition-cron:0 15 0 * * ?}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> daily() {
+        return ensure()
+                .onFailure().invoke(e -> LOG.warn("journal partition upkeep failed; retried tomorrow or at start-up", e))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    /** Creates the missing month partitions; returns how many it created. */
+    public Uni<Integer> ensure() {
+        return pool.preparedQuery(ENSURE)
+                .execute(Tuple.of(config.partitionMonthsAhead()))
+                .map(rows -> rows.iterator().next().getInteger("created"))
+                .invoke(created -> {
+                    if (created > 0) {
+                        LOG.infof("created %d journal partitions", created);
+                    }
+                });
+    }
+
+    public Uni<List<Partition>> list() {
+        return pool.query(LIST)
+                .execute()
+                .map(rows -> {
+                    List<Partition> partitions = new ArrayList<>();
+                    rows.forEach(row -> partitions.add(Partition.from(row)));
+                    return partitions;
+                });
+    }
+
+    /** Archives the months that ended at least {@code olderThanMonths} months before this one. */
+    public Uni<List<String>> archive(int olderThanMonths) {
+        return pool.withTransaction(tx -> tx.preparedQuery(ARCHIVE)
+                .execute(Tuple.of(olderThanMonths))
+                .map(rows -> {
+                    List<String> names = new ArrayList<>();
+                    rows.forEach(row -> names.add(row.getString("name")));
+                    return names;
+                }))
+                .invoke(names -> LOG.infof("archived journal partitions %s", names));
+    }
+
+    /** A month partition (or the default one, which has no month) and where it lives. */
+    public record Partition(String name, String schema, boolean archived, LocalDate month, String bounds,
+            long estimatedRows) {
+
+        static Partition from(Row row) {
+            return new Partition(row.getString("name"), row.getString("schema"), row.getBoolean("archived"),
+                    row.getLocalDate("month"), row.getString("bounds"), row.getLong("estimated_rows"));
+        }
+    }
+}

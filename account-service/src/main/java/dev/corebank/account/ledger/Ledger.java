@@ -1,0 +1,102 @@
+package dev.corebank.account.ledger;
+
+import dev.corebank.account.account.Account;
+import dev.corebank.account.account.AccountRepository;
+import dev.corebank.account.command.Answer;
+import dev.corebank.account.command.AnswerRepository;
+import dev.corebank.account.config.LedgerConfig;
+import dev.corebank.account.hold.HoldRepository;
+import dev.corebank.messages.ledger.LedgerEvent;
+import dev.corebank.platform.id.UuidV7;
+import dev.corebank.platform.outbox.Outbox;
+import dev.corebank.platform.outbox.OutboxEvent;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.inject.Singleton;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * The one way money moves: lock the accounts (ascending id), then the holds (ascending id), apply the
+ * ledger's rules to them in memory ({@link LedgerBatch}), and write the outcome, the answers and the
+ * events in the same transaction. Kafka commands, HTTP deposits and withdrawals, and hold expiry all come
+ * through here.
+ */
+@Singleton
+public class Ledger {
+
+    private static final String ACCOUNT = "account";
+
+    private final AccountRepository accounts;
+    private final HoldRepository holds;
+    private final JournalRepository journal;
+    private final AnswerRepository answers;
+    private final Outbox outbox;
+    private final LedgerConfig config;
+    private final MeterRegistry registry;
+
+    public Ledger(AccountRepository accounts, HoldRepository holds, JournalRepository journal, AnswerRepository answers,
+            Outbox outbox, LedgerConfig config, MeterRegistry registry) {
+        this.accounts = accounts;
+        this.holds = holds;
+        this.journal = journal;
+        this.answers = answers;
+        this.outbox = outbox;
+        this.config = config;
+        this.registry = registry;
+    }
+
+    /** Locks {@code accountIds} then {@code holdIds} in {@code tx} and returns them as a batch. */
+    public Uni<LedgerBatch> lock(SqlConnection tx, Collection<UUID> accountIds, Collection<UUID> holdIds) {
+        Set<UUID> sortedAccounts = new TreeSet<>(accountIds);
+        Set<UUID> sortedHolds = new TreeSet<>(holdIds);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        return accounts.lock(tx, sortedAccounts)
+                .chain(locked -> holds.lock(tx, sortedHolds)
+                        .map(lockedHolds -> new LedgerBatch(locked, lockedHolds, now)));
+    }
+
+    /**
+     * Writes what {@code batch} did, the commands' answers, and the events: the given replies plus an
+     * AccountChanged for every account whose state changed.
+     */
+    public Uni<Void> write(SqlConnection tx, LedgerBatch batch, List<Answer> answered, List<OutboxEvent> replies) {
+        List<Account> changed = batch.changedAccounts();
+        List<OutboxEvent> events = new ArrayList<>(replies);
+        changed.forEach(account -> events.add(accountChanged(account)));
+        return accounts.writeBalances(tx, changed)
+                .chain(() -> holds.write(tx, batch.placedHolds(), batch.resolvedHolds()))
+                .chain(() -> journal.write(tx, batch.movements(), batch.entries()))
+                .chain(() -> answers.insert(tx, answered))
+                .chain(() -> outbox.append(tx, events))
+                .invoke(() -> count(batch));
+    }
+
+    /** An event on the ledger's event topic, keyed by {@code aggregateId}. */
+    public OutboxEvent event(UUID id, String aggregateType, UUID aggregateId, LedgerEvent payload) {
+        return new OutboxEvent(id, config.topics().events(), aggregateType, aggregateId.toString(),
+                payload.getClass().getSimpleName(), payload, Map.of());
+    }
+
+    public String eventTopic() {
+        return config.topics().events();
+    }
+
+    public OutboxEvent accountChanged(Account account) {
+        return OutboxEvent.of(UuidV7.next(), config.topics().accounts(), ACCOUNT, account.id().toString(),
+                account.changed());
+    }
+
+    private void count(LedgerBatch batch) {
+        batch.movements().forEach(movement -> registry.counter("ledger.movements", "kind", movement.kind().name())
+                .increment());
+    }
+}

@@ -1,0 +1,114 @@
+package dev.corebank.account.readmodel;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corebank.account.account.Account;
+import dev.corebank.account.account.AccountRepository;
+import dev.corebank.messages.ledger.AccountChanged;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.hash.ReactiveHashCommands;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Singleton;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Accounts in Redis, one hash per account ({@code version}, {@code state} as JSON). A write lands only if
+ * it is newer than what is there, checked and written in one Lua script, so events arriving late, twice, or
+ * racing a refresh from PostgreSQL can never put an older state back.
+ */
+@Singleton
+public class AccountReadModel {
+
+    private static final String KEY_PREFIX = "corebank:account:";
+    private static final String STATE = "state";
+    private static final String PUT_IF_NEWER = """
+            local current = redis.call('HGET', KEYS[1], 'version')
+            if current and tonumber(current) >= tonumber(ARGV[1]) then
+              return 0
+            end
+            redis.call('HSET', KEYS[1], 'version', ARGV[1], 'state', ARGV[2])
+            return 1""";
+    private static final int REBUILD_PAGE = 500;
+
+    private final ReactiveRedisDataSource redis;
+    private final ReactiveHashCommands<String, String, String> hashes;
+    private final Pool pool;
+    private final AccountRepository accounts;
+    private final ObjectMapper json;
+
+    public AccountReadModel(ReactiveRedisDataSource redis, Pool pool, AccountRepository accounts, ObjectMapper json) {
+        this.redis = redis;
+        this.hashes = redis.hash(String.class, String.class, String.class);
+        this.pool = pool;
+        this.accounts = accounts;
+        this.json = json;
+    }
+
+    public Uni<Optional<AccountChanged>> get(UUID accountId) {
+        return hashes.hget(key(accountId), STATE)
+                .map(state -> Optional.ofNullable(state).map(this::parse));
+    }
+
+    /** Stores {@code account} unless Redis already holds this version or a newer one; true if stored. */
+    public Uni<Boolean> put(AccountChanged account) {
+        return redis.execute("EVAL", PUT_IF_NEWER, "1", key(account.accountId()),
+                        Long.toString(account.version()), toJson(account))
+                .map(reply -> reply.toLong() == 1L);
+    }
+
+    /** Writes every account from PostgreSQL (if newer than Redis has it); returns how many it went through. */
+    public Uni<Long> rebuild() {
+        AtomicLong seen = new AtomicLong();
+        return Multi.createBy().repeating()
+                .uni(Walk::new, cursor -> accounts.page(pool, cursor.last, REBUILD_PAGE)
+                        .invoke(page -> cursor.advance(page.isEmpty() ? null : page.get(page.size() - 1).id())))
+                .whilst(page -> page.size() == REBUILD_PAGE)
+                .onItem().transformToUniAndConcatenate(page -> putAll(page.stream().map(Account::changed).toList())
+                        .invoke(() -> seen.addAndGet(page.size())))
+                .collect().last()
+                .map(ignored -> seen.get());
+    }
+
+    private Uni<Void> putAll(List<AccountChanged> states) {
+        if (states.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.join().all(states.stream().map(this::put).toList()).andFailFast().replaceWithVoid();
+    }
+
+    private static String key(UUID accountId) {
+        return KEY_PREFIX + accountId;
+    }
+
+    private String toJson(AccountChanged account) {
+        try {
+            return json.writeValueAsString(account);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize " + account, e);
+        }
+    }
+
+    private AccountChanged parse(String state) {
+        try {
+            return json.readValue(state, AccountChanged.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable account state in Redis: " + state, e);
+        }
+    }
+
+    /** Where the rebuild's walk through the accounts table is. */
+    private static final class Walk {
+        private UUID last = new UUID(0, 0);
+
+        void advance(UUID next) {
+            if (next != null) {
+                last = next;
+            }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package dev.corebank.account.rest;
+
+import static dev.corebank.account.rest.RequestChecks.atMost;
+import static dev.corebank.account.rest.RequestChecks.currency;
+import static dev.corebank.account.rest.RequestChecks.id;
+import static dev.corebank.account.rest.RequestChecks.idempotencyKey;
+import static dev.corebank.account.rest.RequestChecks.ifMatch;
+import static dev.corebank.account.rest.RequestChecks.intIn;
+import static dev.corebank.account.rest.RequestChecks.optionalNonNegative;
+
+import dev.corebank.account.account.AccountNotFound;
+import dev.corebank.account.account.AccountRepository;
+import dev.corebank.account.account.AccountService;
+import dev.corebank.account.config.LedgerConfig;
+import dev.corebank.account.ledger.CashReceipt;
+import dev.corebank.account.ledger.CashService;
+import dev.corebank.account.ledger.JournalEntry;
+import dev.corebank.account.ledger.JournalRepository;
+import dev.corebank.account.ledger.StatementCursor;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.resteasy.reactive.RestResponse;
+
+@Path("/accounts")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class AccountResource {
+
+    private static final String READ_SOURCE = "X-Read-Source";
+
+    private final AccountService accounts;
+    private final CashService cash;
+    private final JournalRepository journal;
+    private final AccountRepository accountRepository;
+    private final Pool pool;
+    private final LedgerConfig config;
+
+    public AccountResource(AccountService accounts, CashService cash, JournalRepository journal,
+            AccountRepository accountRepository, Pool pool, LedgerConfig config) {
+        this.accounts = accounts;
+        this.cash = cash;
+        this.journal = journal;
+        this.accountRepository = accountRepository;
+        this.pool = pool;
+        this.config = config;
+    }
+
+    @POST
+    public Uni<RestResponse<AccountView>> open(@Valid @NotNull AccountRequests.OpenAccount request, UriInfo uri) {
+        long overdraft = request.overdraftLimit() == null ? 0
+                : atMost("overdraftLimit", request.overdraftLimit(), config.maxAmount());
+        return accounts.open(request.ownerId(), currency(request.currency()), overdraft)
+                .map(account -> {
+                    AccountView view = AccountView.of(account.changed());
+                    return RestResponse.ResponseBuilder.<AccountView>created(URI.create(uri.getPath() + "/" + view.id()))
+                            .entity(view)
+                            .tag(view.version() + "")
+                            .build();
+                });
+    }
+
+    @GET
+    @Path("/{id}")
+    public Uni<RestResponse<AccountView>> get(@PathParam("id") String id, @QueryParam("minVersion") String minVersion) {
+        return accounts.find(id("id", id), optionalNonNegative("minVersion", minVersion))
+                .map(read -> {
+                    AccountView view = AccountView.of(read.account());
+                    return RestResponse.ResponseBuilder.ok(view)
+                            .tag(view.version() + "")
+                            .header(READ_SOURCE, read.source().name().toLowerCase())
+                            .build();
+                });
+    }
+
+    @PATCH
+    @Path("/{id}")
+    public Uni<RestResponse<AccountView>> edit(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
+            @Valid @NotNull AccountRequests.EditAccount request) {
+        UUID accountId = id("id", id);
+        long expected = ifMatch(ifMatch);
+        if (request.status() == null && request.overdraftLimit() == null) {
+            throw new InvalidRequest("body", "send status, overdraftLimit or both");
+        }
+        if (request.overdraftLimit() != null) {
+            atMost("overdraftLimit", request.overdraftLimit(), config.maxAmount());
+        }
+        return accounts.edit(accountId, expected, request.status(), request.overdraftLimit())
+                .map(account -> {
+                    AccountView view = AccountView.of(account.changed());
+                    return RestResponse.ResponseBuilder.ok(view).tag(view.version() + "").build();
+                });
+    }
+
+    @POST
+    @Path("/{id}/deposits")
+    public Uni<RestResponse<CashReceipt>> deposit(@PathParam("id") String id,
+            @HeaderParam("Idempotency-Key") String key, @Valid @NotNull AccountRequests.Cash request) {
+        UUID accountId = id("id", id);
+        String checkedKey = idempotencyKey(key);
+        long amount = atMost("amount", request.amount(), config.maxAmount());
+        return cash.deposit(accountId, checkedKey, amount, request.reference())
+                .map(receipt -> RestResponse.status(RestResponse.Status.CREATED, receipt));
+    }
+
+    @POST
+    @Path("/{id}/withdrawals")
+    public Uni<RestResponse<CashReceipt>> withdraw(@PathParam("id") String id,
+            @HeaderParam("Idempotency-Key") String key, @Valid @NotNull AccountRequests.Cash request) {
+        UUID accountId = id("id", id);
+        String checkedKey = idempotencyKey(key);
+        long amount = atMost("amount", request.amount(), config.maxAmount());
+        return cash.withdraw(accountId, checkedKey, amount, request.reference())
+                .map(receipt -> RestResponse.status(RestResponse.Status.CREATED, receipt));
+    }
+
+    @GET
+    @Path("/{id}/entries")
+    public Uni<Statement> entries(@PathParam("id") String id, @QueryParam("limit") String limit,
+            @QueryParam("cursor") String cursor) {
+        UUID accountId = id("id", id);
+        int pageSize = limit == null ? 50 : (int) intIn("limit", limit, 1, 500);
+        StatementCursor before = cursor == null ? StatementCursor.START : decode(cursor);
+        return accountRepository.find(pool, accountId)
+                .map(found -> found.orElseThrow(() -> new AccountNotFound(accountId)))
+                .chain(account -> journal.statement(pool, accountId, before, pageSize))
+                .map(entries -> Statement.of(accountId, entries, pageSize));
+    }
+
+    private static StatementCursor decode(String cursor) {
+        try {
+            return StatementCursor.decode(cursor);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequest("cursor", "cursor must be a nextCursor this API returned");
+        }
+    }
+
+    /** A page of an account's entries, newest first; {@code nextCursor} is null on the last page. */
+    public record Statement(UUID accountId, List<JournalEntry> entries, String nextCursor) {
+
+        static Statement of(UUID accountId, List<JournalEntry> entries, int pageSize) {
+            String next = entries.size() < pageSize ? null : StatementCursor.after(entries.get(entries.size() - 1)).encode();
+            return new Statement(accountId, entries, next);
+        }
+    }
+}

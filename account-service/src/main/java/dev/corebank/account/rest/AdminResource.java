@@ -1,0 +1,56 @@
+package dev.corebank.account.rest;
+
+import dev.corebank.account.ledger.JournalPartitions;
+import dev.corebank.account.readmodel.AccountReadModel;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+
+/** Operator calls. In a deployment these sit behind the cluster's admin ingress, not the public one. */
+@Path("/admin")
+@Produces(MediaType.APPLICATION_JSON)
+public class AdminResource {
+
+    private final JournalPartitions partitions;
+    private final AccountReadModel readModel;
+
+    public AdminResource(JournalPartitions partitions, AccountReadModel readModel) {
+        this.partitions = partitions;
+        this.readModel = readModel;
+    }
+
+    @GET
+    @Path("/partitions")
+    public Uni<List<JournalPartitions.Partition>> partitions() {
+        return partitions.list();
+    }
+
+    /** Detaches the journal's months older than {@code olderThanMonths} into the archive schema. */
+    @POST
+    @Path("/partitions/archive")
+    public Uni<Archived> archive(@QueryParam("olderThanMonths") String olderThanMonths) {
+        if (olderThanMonths == null) {
+            throw new InvalidRequest("olderThanMonths", "olderThanMonths is required");
+        }
+        int months = (int) RequestChecks.intIn("olderThanMonths", olderThanMonths, 1, 1200);
+        return partitions.archive(months).map(Archived::new);
+    }
+
+    /** Writes every account from PostgreSQL to the Redis read model (where newer than what Redis holds). */
+    @POST
+    @Path("/read-model/rebuild")
+    public Uni<Rebuilt> rebuild() {
+        return readModel.rebuild().map(Rebuilt::new);
+    }
+
+    public record Archived(List<String> archived) {
+    }
+
+    public record Rebuilt(long accounts) {
+    }
+}

@@ -1,0 +1,16 @@
+package dev.corebank.account.rest;
+
+/** A request that is malformed in a way bean validation does not express; answered with 400. */
+public class InvalidRequest extends RuntimeException {
+
+    private final String field;
+
+    public InvalidRequest(String field, String detail) {
+        super(detail, null, false, false);
+        this.field = field;
+    }
+
+    public String field() {
+        return field;
+    }
+}
