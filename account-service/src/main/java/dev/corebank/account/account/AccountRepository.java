@@ -20,7 +20,7 @@ public class AccountRepository {
 
     private static final String INSERT = """
             INSERT INTO accounts (id, owner_id, currency, overdraft_limit) VALUES ($1, $2, $3, $4)
-            RETURNING """ + COLUMNS;
+            RETURNING\s""" + COLUMNS;
     private static final String INSERT_SYSTEM = """
             INSERT INTO accounts (id, owner_id, currency, kind) VALUES ($1, $2, $3, 'SYSTEM')
             ON CONFLICT (currency) WHERE kind = 'SYSTEM' DO NOTHING""";
@@ -38,7 +38,7 @@ public class AccountRepository {
     private static final String EDIT = """
             UPDATE accounts SET status = $3, overdraft_limit = $4, version = version + 1, updated_at = now()
             WHERE id = $1 AND version = $2 AND kind = 'CUSTOMER'
-            RETURNING """ + COLUMNS;
+            RETURNING\s""" + COLUMNS;
     private static final String PAGE = "SELECT " + COLUMNS + " FROM accounts WHERE id > $1 ORDER BY id LIMIT $2";
 
     public Uni<Account> insert(SqlConnection tx, Account account) {

@@ -25,9 +25,8 @@ public class HoldRepository {
     private static final String FIND = "SELECT " + COLUMNS + " FROM holds WHERE id = ANY($1)";
     // Taken after the accounts' locks (see AccountRepository.LOCK), in id order: one global order.
     private static final String LOCK = "SELECT " + COLUMNS + " FROM holds WHERE id = ANY($1) ORDER BY id FOR UPDATE";
-    private static final String EXPIRED = """
-            SELECT """ + COLUMNS + """
-             FROM holds WHERE status = 'PLACED' AND expires_at <= $1 ORDER BY expires_at LIMIT $2""";
+    private static final String EXPIRED = "SELECT " + COLUMNS
+            + " FROM holds WHERE status = 'PLACED' AND expires_at <= $1 ORDER BY expires_at LIMIT $2";
     private static final String INSERT = """
             INSERT INTO holds (id, account_id, credit_account_id, currency, amount, reference, expires_at, placed_by, created_at)
             SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::bigint[], $6::text[],

@@ -1,5 +1,6 @@
 package dev.corebank.account.ledger;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.UUID;
 
@@ -9,6 +10,7 @@ import java.util.UUID;
  */
 public record TrialBalance(List<Currency> currencies) {
 
+    @JsonProperty
     public boolean balanced() {
         return currencies.stream().allMatch(Currency::balanced);
     }
@@ -16,6 +18,7 @@ public record TrialBalance(List<Currency> currencies) {
     public record Currency(String currency, long accounts, long totalDebits, long totalCredits, long balanceSum,
             List<Mismatch> mismatchedAccounts) {
 
+        @JsonProperty
         public boolean balanced() {
             return totalDebits == totalCredits && balanceSum == 0 && mismatchedAccounts.isEmpty();
         }
