@@ -72,8 +72,9 @@ public class CommandProcessor {
     /** Applies the commands in one transaction; fails as a whole, changing nothing, or commits them all. */
     public Uni<Void> apply(List<ReceivedCommand> received) {
         return pool.withTransaction(tx -> inbox.claim(tx, CONSUMER, received.stream().map(ReceivedCommand::messageId).toList())
+                // remove(): a message delivered twice within one poll is applied once too.
                 .map(fresh -> received.stream()
-                        .filter(command -> fresh.contains(command.messageId()))
+                        .filter(command -> fresh.remove(command.messageId()))
                         .map(ReceivedCommand::command)
                         .toList())
                 .chain(commands -> commands.isEmpty() ? Uni.createFrom().voidItem() : applyFresh(tx, commands)));
