@@ -109,11 +109,12 @@ BEGIN
     LOOP
         EXECUTE format($q$
             INSERT INTO journal_archived_totals AS t (account_id, debits, credits, entries)
-            SELECT account_id, sum(-amount) FILTER (WHERE amount < 0), sum(amount) FILTER (WHERE amount > 0), count(*)
+            SELECT account_id, coalesce(sum(-amount) FILTER (WHERE amount < 0), 0),
+                   coalesce(sum(amount) FILTER (WHERE amount > 0), 0), count(*)
             FROM %I GROUP BY account_id
             ON CONFLICT (account_id) DO UPDATE SET
-                debits = t.debits + coalesce(excluded.debits, 0),
-                credits = t.credits + coalesce(excluded.credits, 0),
+                debits = t.debits + excluded.debits,
+                credits = t.credits + excluded.credits,
                 entries = t.entries + excluded.entries$q$, part.name);
         EXECUTE format('ALTER TABLE journal_entries DETACH PARTITION %I', part.name);
         EXECUTE format('ALTER TABLE %I SET SCHEMA archive', part.name);

@@ -60,7 +60,7 @@ public class CashService {
                         .chain(previous -> previous.containsKey(request.movementId())
                                 ? Uni.createFrom().item(() -> replay(previous.get(request.movementId()), request))
                                 : post(tx, request))))
-                // Two requests with one key at once: the loser's answer insert fails; retried, it finds the answer.
+                // Two requests with one key at once: the loser's insert of the same movement fails; retried, it finds the answer.
                 .onFailure(CashService::answeredConcurrently).retry().atMost(1);
     }
 
@@ -106,7 +106,7 @@ public class CashService {
 
     private static boolean answeredConcurrently(Throwable failure) {
         return failure instanceof PgException pg && "23505".equals(pg.getSqlState())
-                && pg.getMessage() != null && pg.getMessage().contains("commands_pkey");
+                && ("movements_pkey".equals(pg.getConstraint()) || "commands_pkey".equals(pg.getConstraint()));
     }
 
     private String toJson(Object value) {

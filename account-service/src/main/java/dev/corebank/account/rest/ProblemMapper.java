@@ -1,6 +1,8 @@
 package dev.corebank.account.rest;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import dev.corebank.account.account.AccountNotFound;
 import dev.corebank.account.account.IllegalAccountChange;
@@ -48,6 +50,17 @@ public class ProblemMapper {
                 : "";
         return respond(Problem.of("malformed-body", "Malformed request body", 400,
                 "the body is not the JSON this endpoint takes" + where + ": " + e.getOriginalMessage()), uri);
+    }
+
+    // Jackson's more specific exceptions have built-in mappers of their own; these take them over.
+    @ServerExceptionMapper
+    public RestResponse<Problem> mismatched(MismatchedInputException e, UriInfo uri) {
+        return unreadable(e, uri);
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> unparsable(JsonParseException e, UriInfo uri) {
+        return unreadable(e, uri);
     }
 
     @ServerExceptionMapper
