@@ -11,7 +11,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
 @Singleton
@@ -30,7 +29,6 @@ public class JournalRepository {
             WHERE account_id = $1 AND (posted_at, entry_no) < ($2, $3)
             ORDER BY posted_at DESC, entry_no DESC
             LIMIT $4""";
-    private static final String MOVEMENT_EXISTS = "SELECT 1 FROM movements WHERE id = $1";
 
     /** Writes a batch's movements and their entries. */
     public Uni<Void> write(SqlConnection tx, List<Movement> movements, List<JournalEntry> entries) {
@@ -93,12 +91,6 @@ public class JournalRepository {
                     rows.forEach(row -> entries.add(from(row)));
                     return entries;
                 });
-    }
-
-    public Uni<Boolean> movementExists(SqlClient client, UUID id) {
-        return client.preparedQuery(MOVEMENT_EXISTS)
-                .execute(Tuple.of(id))
-                .map(rows -> rows.rowCount() > 0);
     }
 
     static JournalEntry from(Row row) {

@@ -50,9 +50,8 @@ public class AccountProjection {
         if (newest.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return Uni.join().all(newest.values().stream().map(readModel::put).toList()).andFailFast()
-                .invoke(stored -> registry.counter("readmodel.accounts.written").increment(
-                        stored.stream().filter(Boolean::booleanValue).count()))
+        return readModel.putAll(newest.values())
+                .invoke(stored -> registry.counter("readmodel.accounts.written").increment(stored))
                 .onFailure().invoke(e -> LOG.warnf("read model not updated (%s); retrying", e.getMessage()))
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).indefinitely()
                 .replaceWithVoid();

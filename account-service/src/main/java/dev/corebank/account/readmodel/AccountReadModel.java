@@ -11,10 +11,12 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Singleton;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * Accounts in Redis, one hash per account ({@code version}, {@code state} as JSON). A write lands only if
@@ -34,6 +36,8 @@ public class AccountReadModel {
             redis.call('HSET', KEYS[1], 'version', ARGV[1], 'state', ARGV[2])
             return 1""";
     private static final int REBUILD_PAGE = 500;
+    // Below the Redis client's pool and wait queue, so a large page or poll never overflows them.
+    private static final int CONCURRENT_WRITES = 8;
 
     private final ReactiveRedisDataSource redis;
     private final ReactiveHashCommands<String, String, String> hashes;
@@ -74,11 +78,12 @@ public class AccountReadModel {
                 .map(ignored -> seen.get());
     }
 
-    private Uni<Void> putAll(List<AccountChanged> states) {
-        if (states.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        return Uni.join().all(states.stream().map(this::put).toList()).andFailFast().replaceWithVoid();
+    /** Puts each state (if newer), a bounded number at a time; returns how many were newer and stored. */
+    public Uni<Long> putAll(Collection<AccountChanged> states) {
+        return Multi.createFrom().iterable(states)
+                .onItem().transformToUni(this::put).merge(CONCURRENT_WRITES)
+                .filter(Boolean::booleanValue)
+                .collect().with(Collectors.counting());
     }
 
     private static String key(UUID accountId) {
