@@ -18,7 +18,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,7 +34,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -75,8 +73,8 @@ public final class LedgerBenchmark {
     private static final Duration STALLED_AFTER = Duration.ofSeconds(60);
     private static final Path LOG = Path.of(".stack", "logs", "bench-account-service.log");
 
-    // Command ids are UUIDv7, so one phase's commands are one key range of the primary key: the polls stay
-    // an index range scan over that phase alone rather than a count of the whole, growing table.
+    // Command ids are UUIDv7, so one phase's commands are one range of the primary key: each poll counts that
+    // phase's answers, not the whole table, which grows by every phase before.
     private static final String APPLIED = """
             SELECT count(*) FROM commands WHERE id >= ? AND id < ? AND kind = 'TransferFunds'""";
     private static final String OUTCOMES = """
@@ -99,7 +97,7 @@ public final class LedgerBenchmark {
     }
 
     /** A phase's commands and the primary-key range their ids fall in, [from, to). */
-    record Batch(List<TransferFunds> commands, UUID from, UUID to) {
+    record Workload(List<TransferFunds> commands, UUID from, UUID to) {
     }
 
     record Result(String label, int commands, double produceSeconds, long firstSeen, double applySeconds,
@@ -138,44 +136,51 @@ public final class LedgerBenchmark {
                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap()))) {
             String database = databases.create("ledgerbench", OWNER);
             createTopics(admin);
-            try (AccountServiceProcess service = AccountServiceProcess.start(stack, database, OWNER, names, LOG);
-                    KafkaProducer<String, String> producer = producer();
-                    Connection db = DriverManager.getConnection(stack.jdbcUrl(database), OWNER, "")) {
-                System.out.printf("%s started on database %s, commands from %s (%d partitions), JVM %s%n",
-                        service, database, names.commands(), partitions(admin), String.join(" ", AccountServiceProcess.JVM));
-                long openStart = System.nanoTime();
-                List<UUID> accounts = openAccounts(service, accountCount);
-                System.out.printf("%,d %s accounts opened and funded over HTTP in %.1f s%n",
-                        accountCount, CURRENCY, seconds(System.nanoTime() - openStart));
-
-                List<TransferFunds> warm = new ArrayList<>(transfers(Mix.UNIFORM, accounts, warmup / 2, "warm-up").commands());
-                warm.addAll(transfers(Mix.HOT, accounts, warmup - warmup / 2, "warm-up").commands());
-                Result warmed = measure("warm-up", batchOf(warm), producer, db, admin);
-                System.out.printf("warm-up: %,d commands (both mixes) applied, not counted (%.1f s)%n",
-                        warm.size(), warmed.applySeconds());
-
-                List<Result> results = new ArrayList<>();
-                for (Mix mix : Mix.values()) {
-                    Result result = measure(mix.label, transfers(mix, accounts, commandCount, mix.name()), producer, db, admin);
-                    print(result);
-                    results.add(result);
-                }
-                System.out.printf("check: sum of all balances (the bank's cash account included) = %,d (0 when no money"
-                        + " was lost or made)%n", single(db, BALANCE_SUM));
-                summary(results.get(0), results.get(1), pgbenchTps);
+            try {
+                measureAll(database, admin, accountCount, commandCount, warmup, pgbenchTps);
+            } finally {
+                deleteTopics(admin);
             }
-            System.out.println(logFindings(LOG));
-            deleteTopics(admin);
         }
+    }
+
+    private void measureAll(String database, Admin admin, int accountCount, int commandCount, int warmup,
+            Optional<Double> pgbenchTps) throws Exception {
+        try (AccountServiceProcess service = AccountServiceProcess.start(stack, database, OWNER, names, LOG);
+                KafkaProducer<String, String> producer = producer();
+                Connection db = DriverManager.getConnection(stack.jdbcUrl(database), OWNER, "")) {
+            System.out.printf("%s started on database %s, commands from %s (%d partitions), JVM %s%n",
+                    service, database, names.commands(), partitions(admin), String.join(" ", AccountServiceProcess.JVM));
+            long openStart = System.nanoTime();
+            List<UUID> accounts = openAccounts(service, accountCount);
+            System.out.printf("%,d %s accounts opened and funded over HTTP in %.1f s%n",
+                    accountCount, CURRENCY, seconds(System.nanoTime() - openStart));
+
+            Result warmed = measure("warm-up", warmUp(accounts, warmup), producer, db, admin);
+            System.out.printf("warm-up: %,d commands, half of each mix, applied in %.1f s (not counted)%n",
+                    warmed.commands(), warmed.applySeconds());
+
+            List<Result> results = new ArrayList<>();
+            for (Mix mix : Mix.values()) {
+                Result result = measure(mix.label, transfers(mix, accounts, commandCount, mix.name().toLowerCase()),
+                        producer, db, admin);
+                print(result);
+                results.add(result);
+            }
+            System.out.printf("check: sum of all balances (the bank's cash account included) = %,d (0 when no money"
+                    + " was lost or made)%n", single(db, BALANCE_SUM));
+            summary(results.get(0), results.get(1), pgbenchTps);
+        }
+        System.out.println(logFindings(LOG));
     }
 
     // ---------------------------------------------------------------------------------------------------
     // Measuring
 
-    private Result measure(String label, Batch batch, KafkaProducer<String, String> producer, Connection db, Admin admin)
+    private Result measure(String label, Workload workload, KafkaProducer<String, String> producer, Connection db, Admin admin)
             throws Exception {
-        List<ProducerRecord<String, String>> records = new ArrayList<>(batch.commands().size());
-        for (TransferFunds command : batch.commands()) {
+        List<ProducerRecord<String, String>> records = new ArrayList<>(workload.commands().size());
+        for (TransferFunds command : workload.commands()) {
             records.add(record(command));
         }
         long deadBefore = endOffsets(admin, names.deadLetters());
@@ -189,8 +194,8 @@ public final class LedgerBenchmark {
         long changedAt = System.nanoTime();
         long next = System.nanoTime();
         try (PreparedStatement applied = db.prepareStatement(APPLIED)) {
-            applied.setObject(1, batch.from());
-            applied.setObject(2, batch.to());
+            applied.setObject(1, workload.from());
+            applied.setObject(2, workload.to());
             while (true) {
                 next += POLL_NANOS;
                 TimeUnit.NANOSECONDS.sleep(Math.max(0, next - System.nanoTime()));
@@ -219,7 +224,7 @@ public final class LedgerBenchmark {
             }
         }
         return new Result(label, expected, produced.join(), firstSeen, seconds(lastAt - firstAt),
-                outcomes(db, batch), single(db, TRANSACTIONS, batch.from(), batch.to()),
+                outcomes(db, workload), single(db, TRANSACTIONS, workload.from(), workload.to()),
                 endOffsets(admin, names.deadLetters()) - deadBefore);
     }
 
@@ -249,11 +254,11 @@ public final class LedgerBenchmark {
         }
     }
 
-    private static Map<String, Long> outcomes(Connection db, Batch batch) throws SQLException {
+    private static Map<String, Long> outcomes(Connection db, Workload workload) throws SQLException {
         Map<String, Long> outcomes = new LinkedHashMap<>();
         try (PreparedStatement query = db.prepareStatement(OUTCOMES)) {
-            query.setObject(1, batch.from());
-            query.setObject(2, batch.to());
+            query.setObject(1, workload.from());
+            query.setObject(2, workload.to());
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {
                     String reason = rs.getString("reason");
@@ -316,7 +321,7 @@ public final class LedgerBenchmark {
      * Uniform: any two different accounts. Hot: every other transfer credits the first account, the rest are
      * pairs of the others; the hot account is never debited, as a merchant's collection account would not be.
      */
-    private Batch transfers(Mix mix, List<UUID> accounts, int count, String reference) {
+    private Workload transfers(Mix mix, List<UUID> accounts, int count, String reference) {
         long fromMillis = System.currentTimeMillis();
         List<TransferFunds> transfers = new ArrayList<>(count);
         UUID hot = accounts.get(0);
@@ -327,13 +332,15 @@ public final class LedgerBenchmark {
             transfers.add(new TransferFunds(UuidV7.next(), accounts.get(from), to, 1 + random.nextInt(LARGEST_TRANSFER),
                     CURRENCY, "bench " + reference + " " + i));
         }
-        return new Batch(transfers, idAt(fromMillis), idAt(System.currentTimeMillis() + 1));
+        return new Workload(transfers, idAt(fromMillis), idAt(System.currentTimeMillis() + 1));
     }
 
-    private Batch batchOf(List<TransferFunds> commands) {
-        Stream<UUID> ids = commands.stream().map(TransferFunds::commandId);
-        List<Long> millis = ids.map(id -> id.getMostSignificantBits() >>> 16).sorted().toList();
-        return new Batch(commands, idAt(millis.get(0)), idAt(millis.get(millis.size() - 1) + 1));
+    private Workload warmUp(List<UUID> accounts, int count) {
+        Workload uniform = transfers(Mix.UNIFORM, accounts, count / 2, "warm-up");
+        Workload hot = transfers(Mix.HOT, accounts, count - count / 2, "warm-up");
+        List<TransferFunds> both = new ArrayList<>(uniform.commands());
+        both.addAll(hot.commands());
+        return new Workload(both, uniform.from(), hot.to());
     }
 
     /** An index among [lowest, size) other than {@code not}. */
@@ -415,7 +422,7 @@ public final class LedgerBenchmark {
     }
 
     private static void summary(Result uniform, Result hot, Optional<Double> pgbenchTps) {
-        String row = "  %-24s %16s   %-26s %s%n";
+        String row = "  %-24s %16s   %-28s %s%n";
         System.out.println();
         System.out.println("summary (targets are reported, not asserted)");
         System.out.printf(row, "figure", "value", "target", "ratio");

@@ -9,10 +9,12 @@ import dev.corebank.platform.id.UuidV7;
 import dev.corebank.platform.outbox.OutboxEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,6 +39,7 @@ public class HoldExpiry {
     private final Ledger ledger;
     private final LedgerConfig config;
     private final Counter expired;
+    private volatile boolean stopping;
 
     public HoldExpiry(Pool pool, HoldRepository holds, Ledger ledger, LedgerConfig config, MeterRegistry registry) {
         this.pool = pool;
@@ -48,8 +51,16 @@ public class HoldExpiry {
                 .register(registry);
     }
 
+    /** The scheduler outlives the database pool at shutdown; a sweep then would only fail. */
+    void onStop(@Observes ShutdownEvent stop) {
+        stopping = true;
+    }
+
     @Scheduled(every = "${corebank.ledger.hold-expiry-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
+        if (stopping) {
+            return Uni.createFrom().voidItem();
+        }
         return expireDue()
                 .onFailure().invoke(e -> LOG.warn("hold expiry failed; retried next interval", e))
                 .onFailure().recoverWithNull()
