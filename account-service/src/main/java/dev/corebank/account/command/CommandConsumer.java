@@ -2,6 +2,7 @@ package dev.corebank.account.command;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corebank.account.ledger.LockSetChanged;
 import dev.corebank.messages.ledger.LedgerCommand;
 import dev.corebank.platform.inbox.Inbox;
 import dev.corebank.platform.inbox.InboxConfig;
@@ -9,10 +10,13 @@ import dev.corebank.platform.inbox.MalformedMessage;
 import dev.corebank.platform.outbox.CloudEvents;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.impl.NoStackTraceTimeoutException;
+import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.header.Header;
@@ -28,6 +32,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  */
 @ApplicationScoped
 public class CommandConsumer {
+
+    private static final Set<String> RACED_KEYS = Set.of("commands_pkey", "movements_pkey", "holds_pkey");
 
     private final CommandProcessor processor;
     private final DeadLetters deadLetters;
@@ -60,9 +66,7 @@ public class CommandConsumer {
 
     private Uni<Void> applyBatch(List<Parsed> batch) {
         return patiently(processor.apply(batch.stream().map(Parsed::command).toList()))
-                .onFailure().recoverWithUni(failure -> batch.size() == 1
-                        ? deadLetters.send(batch.get(0).record(), failure)
-                        : oneByOne(batch));
+                .onFailure().recoverWithUni(failure -> oneByOne(batch));
     }
 
     private Uni<Void> oneByOne(List<Parsed> batch) {
@@ -74,10 +78,28 @@ public class CommandConsumer {
                 .replaceWithVoid();
     }
 
-    /** The database being away says nothing about the commands: wait for it, holding the partitions. */
+    /**
+     * Failures that say nothing about the commands are retried without limit, holding the partitions: the
+     * database away or overloaded, and races another transaction won (the retry then sees its outcome).
+     */
     private Uni<Void> patiently(Uni<Void> work) {
-        return work.onFailure(Inbox::transientFailure)
+        return work.onFailure(CommandConsumer::retryable)
                 .retry().withBackOff(retries.initialBackoff(), retries.maxBackoff()).indefinitely();
+    }
+
+    static boolean retryable(Throwable failure) {
+        if (Inbox.transientFailure(failure) || failure instanceof LockSetChanged
+                || failure instanceof NoStackTraceTimeoutException) {
+            return true;
+        }
+        if (failure instanceof PgException pg && pg.getSqlState() != null) {
+            String state = pg.getSqlState();
+            // 53: out of connections or memory; 25006: read-only (a failover under way); 57014: statement timeout;
+            // 23505 on these keys: another consumer applied the same command id at the same moment.
+            return state.startsWith("53") || state.equals("25006") || state.equals("57014")
+                    || state.equals("23505") && RACED_KEYS.contains(pg.getConstraint());
+        }
+        return false;
     }
 
     private LedgerCommand parse(ConsumerRecord<String, String> record) {

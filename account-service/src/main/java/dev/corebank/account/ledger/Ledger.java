@@ -5,6 +5,7 @@ import dev.corebank.account.account.AccountRepository;
 import dev.corebank.account.command.Answer;
 import dev.corebank.account.command.AnswerRepository;
 import dev.corebank.account.config.LedgerConfig;
+import dev.corebank.account.hold.Hold;
 import dev.corebank.account.hold.HoldRepository;
 import dev.corebank.messages.ledger.LedgerEvent;
 import dev.corebank.platform.id.UuidV7;
@@ -54,14 +55,31 @@ public class Ledger {
         this.registry = registry;
     }
 
-    /** Locks {@code accountIds} then {@code holdIds} in {@code tx} and returns them as a batch. */
+    /**
+     * Locks {@code accountIds} then {@code holdIds} in {@code tx} and returns them as a batch. The posting
+     * time is read once the locks are held, so on any one account it grows in commit order.
+     *
+     * @throws LockSetChanged (failing the Uni) when a hold locked here names an account that was not locked:
+     *                        it was placed after the caller looked; the whole transaction is to be retried
+     */
     public Uni<LedgerBatch> lock(SqlConnection tx, Collection<UUID> accountIds, Collection<UUID> holdIds) {
         Set<UUID> sortedAccounts = new TreeSet<>(accountIds);
         Set<UUID> sortedHolds = new TreeSet<>(holdIds);
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         return accounts.lock(tx, sortedAccounts)
                 .chain(locked -> holds.lock(tx, sortedHolds)
-                        .map(lockedHolds -> new LedgerBatch(locked, lockedHolds, now)));
+                        .map(lockedHolds -> {
+                            requireLocked(lockedHolds, sortedAccounts);
+                            Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                            return new LedgerBatch(locked, lockedHolds, now, config.maxAmount());
+                        }));
+    }
+
+    private static void requireLocked(List<Hold> lockedHolds, Set<UUID> lockedAccounts) {
+        for (Hold hold : lockedHolds) {
+            if (!lockedAccounts.contains(hold.accountId()) || !lockedAccounts.contains(hold.creditAccountId())) {
+                throw new LockSetChanged("hold " + hold.id() + " appeared after its accounts were chosen for locking");
+            }
+        }
     }
 
     /**

@@ -48,6 +48,7 @@ public final class LedgerBatch {
     private final Map<UUID, Account> accounts;
     private final Map<UUID, Hold> holds;
     private final Instant now;
+    private final long maxAmount;
     private final Map<UUID, Account> changedAccounts = new LinkedHashMap<>();
     private final Map<UUID, Hold> placedHolds = new LinkedHashMap<>();
     private final Map<UUID, Hold> resolvedHolds = new LinkedHashMap<>();
@@ -58,14 +59,16 @@ public final class LedgerBatch {
      * @param accounts the locked accounts, including the system account of each currency that a deposit
      *                 or withdrawal of this batch uses
      * @param holds    the locked holds that commands of this batch name
-     * @param now      the posting time of every movement of the batch
+     * @param now       the posting time of every movement of the batch
+     * @param maxAmount the largest amount one movement or hold may have
      */
-    public LedgerBatch(Collection<Account> accounts, Collection<Hold> holds, Instant now) {
+    public LedgerBatch(Collection<Account> accounts, Collection<Hold> holds, Instant now, long maxAmount) {
         this.accounts = new HashMap<>();
         accounts.forEach(account -> this.accounts.put(account.id(), account));
         this.holds = new HashMap<>();
         holds.forEach(hold -> this.holds.put(hold.id(), hold));
         this.now = now;
+        this.maxAmount = maxAmount;
     }
 
     public Instant now() {
@@ -77,8 +80,8 @@ public final class LedgerBatch {
         if (command.fromAccountId().equals(command.toAccountId())) {
             throw new LedgerRejection(SAME_ACCOUNT, "a transfer needs two different accounts");
         }
-        Account from = open(command.fromAccountId(), command.currency());
-        Account to = open(command.toAccountId(), command.currency());
+        Account from = party(command.fromAccountId(), command.currency());
+        Account to = party(command.toAccountId(), command.currency());
         requireFunds(from, command.amount());
         post(command.commandId(), Movement.Kind.TRANSFER, command.currency(), command.amount(), command.reference(),
                 from, to);
@@ -115,8 +118,8 @@ public final class LedgerBatch {
         if (command.accountId().equals(command.creditAccountId())) {
             throw new LedgerRejection(SAME_ACCOUNT, "a hold needs two different accounts");
         }
-        Account debit = open(command.accountId(), command.currency());
-        open(command.creditAccountId(), command.currency());
+        Account debit = party(command.accountId(), command.currency());
+        party(command.creditAccountId(), command.currency());
         requireFunds(debit, command.amount());
         change(debit.withBalances(debit.balance(), debit.held() + command.amount()));
         Hold hold = new Hold(command.holdId(), debit.id(), command.creditAccountId(), command.currency(),
@@ -139,9 +142,9 @@ public final class LedgerBatch {
         Account credit = open(hold.creditAccountId(), hold.currency());
         // The hold's money was set aside when it was placed: capturing moves it whatever the debit account's
         // status or available balance is now.
-        release(debit, hold.amount());
         post(command.commandId(), Movement.Kind.HOLD_CAPTURE, hold.currency(), command.amount(), hold.reference(),
-                accounts.get(debit.id()), credit);
+                debit, credit);
+        release(accounts.get(debit.id()), hold.amount());
         resolve(hold, HoldStatus.CAPTURED, command.amount(), command.commandId());
         return new HoldCaptured(command.commandId(), hold.id(), command.amount(), hold.amount() - command.amount(), now);
     }
@@ -260,12 +263,18 @@ public final class LedgerBatch {
         return account;
     }
 
-    private Account customer(UUID id) {
+    /** A customer account in {@code currency}: the bank's cash accounts move money only as deposits and withdrawals. */
+    private Account party(UUID id, String currency) {
         Account account = existing(id);
         if (account.system()) {
-            throw new LedgerRejection(ACCOUNT_NOT_OPEN, "account " + id + " is the bank's own; it takes no deposits or withdrawals");
+            throw new LedgerRejection(ACCOUNT_NOT_OPEN, "account " + id + " is the bank's own; it takes part in deposits "
+                    + "and withdrawals only");
         }
-        return open(id, account.currency());
+        return open(id, currency);
+    }
+
+    private Account customer(UUID id) {
+        return party(id, existing(id).currency());
     }
 
     private Account systemAccount(String currency) {
@@ -275,9 +284,9 @@ public final class LedgerBatch {
                 .orElseThrow(() -> new IllegalStateException("the " + currency + " system account was not locked"));
     }
 
-    private static void requirePositive(long amount) {
-        if (amount <= 0) {
-            throw new LedgerRejection(INVALID_AMOUNT, "the amount must be positive, got " + amount);
+    private void requirePositive(long amount) {
+        if (amount <= 0 || amount > maxAmount) {
+            throw new LedgerRejection(INVALID_AMOUNT, "the amount must be from 1 to " + maxAmount + ", got " + amount);
         }
     }
 

@@ -87,9 +87,37 @@ class LedgerBatchTest {
     }
 
     @Test
+    void the_banks_cash_account_is_never_a_party_to_a_transfer_or_hold() {
+        LedgerBatch batch = batch();
+        rejected(RejectionReason.ACCOUNT_NOT_OPEN, () -> batch.transfer(transfer(cash, alice, 1_000_000)));
+        rejected(RejectionReason.ACCOUNT_NOT_OPEN, () -> batch.transfer(transfer(alice, cash, 1)));
+        rejected(RejectionReason.ACCOUNT_NOT_OPEN, () -> batch.placeHold(place(UUID.randomUUID(), cash, alice, 1_000_000)));
+        assertTrue(batch.changedAccounts().isEmpty());
+    }
+
+    @Test
+    void amounts_above_the_maximum_are_refused() {
+        LedgerBatch batch = batch();
+        rejected(RejectionReason.INVALID_AMOUNT, () -> batch.placeHold(place(UUID.randomUUID(), bob, alice, Long.MAX_VALUE)));
+        rejected(RejectionReason.INVALID_AMOUNT, () -> batch.transfer(transfer(bob, alice, 1_000_000_000_001L)));
+    }
+
+    @Test
+    void a_capture_refused_for_overflow_changes_nothing() {
+        Account rich = account(Long.MAX_VALUE - 10, 0, AccountStatus.OPEN, "EUR");
+        Hold hold = new Hold(UUID.randomUUID(), alice.id(), rich.id(), "EUR", 40, HoldStatus.PLACED, null, null,
+                NOW.plusSeconds(60), UUID.randomUUID(), null, NOW, null);
+        LedgerBatch batch = new LedgerBatch(List.of(alice.withBalances(100, 40), rich), List.of(hold), NOW, 1_000_000_000_000L);
+
+        rejected(RejectionReason.INVALID_AMOUNT, () -> batch.capture(new CaptureHold(UUID.randomUUID(), hold.id(), 40)));
+        assertTrue(batch.changedAccounts().isEmpty(), "held is still 40");
+        assertTrue(batch.resolvedHolds().isEmpty());
+    }
+
+    @Test
     void a_balance_that_would_overflow_is_refused() {
         Account rich = account(Long.MAX_VALUE - 10, 0, AccountStatus.OPEN, "EUR");
-        LedgerBatch batch = new LedgerBatch(List.of(alice, rich), List.of(), NOW);
+        LedgerBatch batch = new LedgerBatch(List.of(alice, rich), List.of(), NOW, 1_000_000_000_000L);
         rejected(RejectionReason.INVALID_AMOUNT, () -> batch.transfer(transfer(alice, rich, 11)));
     }
 
@@ -157,7 +185,7 @@ class LedgerBatchTest {
         Hold due = new Hold(UUID.randomUUID(), alice.id(), bob.id(), "EUR", 40, HoldStatus.PLACED, null, null,
                 NOW.minusSeconds(1), UUID.randomUUID(), null, NOW.minusSeconds(60), null);
         Account aliceHolding = alice.withBalances(100, 40);
-        LedgerBatch batch = new LedgerBatch(List.of(aliceHolding, bob), List.of(due), NOW);
+        LedgerBatch batch = new LedgerBatch(List.of(aliceHolding, bob), List.of(due), NOW, 1_000_000_000_000L);
 
         rejected(RejectionReason.HOLD_EXPIRED, () -> batch.capture(new CaptureHold(UUID.randomUUID(), due.id(), 10)));
         assertEquals(40, batch.expire(due.id()).releasedAmount());
@@ -166,7 +194,7 @@ class LedgerBatchTest {
     }
 
     private LedgerBatch batch() {
-        return new LedgerBatch(List.of(alice, bob, frozen, dollars, cash), List.of(), NOW);
+        return new LedgerBatch(List.of(alice, bob, frozen, dollars, cash), List.of(), NOW, 1_000_000_000_000L);
     }
 
     private static Account account(long balance, long overdraft, AccountStatus status, String currency) {
