@@ -1,12 +1,12 @@
 package dev.corebank.account.rest;
 
-import static dev.corebank.account.rest.RequestChecks.atMost;
-import static dev.corebank.account.rest.RequestChecks.currency;
-import static dev.corebank.account.rest.RequestChecks.id;
-import static dev.corebank.account.rest.RequestChecks.idempotencyKey;
-import static dev.corebank.account.rest.RequestChecks.ifMatch;
-import static dev.corebank.account.rest.RequestChecks.intIn;
-import static dev.corebank.account.rest.RequestChecks.optionalNonNegative;
+import static dev.corebank.platform.rest.RequestChecks.atMost;
+import static dev.corebank.platform.rest.RequestChecks.currency;
+import static dev.corebank.platform.rest.RequestChecks.id;
+import static dev.corebank.platform.rest.RequestChecks.idempotencyKey;
+import static dev.corebank.platform.rest.RequestChecks.ifMatch;
+import static dev.corebank.platform.rest.RequestChecks.intIn;
+import static dev.corebank.platform.rest.RequestChecks.optionalNonNegative;
 
 import dev.corebank.account.account.AccountNotFound;
 import dev.corebank.account.account.AccountRepository;
@@ -17,6 +17,7 @@ import dev.corebank.account.ledger.CashService;
 import dev.corebank.account.ledger.JournalEntry;
 import dev.corebank.account.ledger.JournalRepository;
 import dev.corebank.account.ledger.StatementCursor;
+import dev.corebank.platform.rest.InvalidRequest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.validation.Valid;

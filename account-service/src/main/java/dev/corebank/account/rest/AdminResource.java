@@ -2,6 +2,8 @@ package dev.corebank.account.rest;
 
 import dev.corebank.account.ledger.JournalPartitions;
 import dev.corebank.account.readmodel.AccountReadModel;
+import dev.corebank.platform.rest.InvalidRequest;
+import dev.corebank.platform.rest.RequestChecks;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;

@@ -1,4 +1,4 @@
-package dev.corebank.account.rest;
+package dev.corebank.platform.rest;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
@@ -18,7 +18,7 @@ public class BodySizeLimit {
 
     private final long limit;
 
-    public BodySizeLimit(@ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize limit) {
+    public BodySizeLimit(@ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K") MemorySize limit) {
         this.limit = limit.asLongValue();
     }
 

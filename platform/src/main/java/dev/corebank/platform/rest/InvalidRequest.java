@@ -1,4 +1,4 @@
-package dev.corebank.account.rest;
+package dev.corebank.platform.rest;
 
 /** A request that is malformed in a way bean validation does not express; answered with 400. */
 public class InvalidRequest extends RuntimeException {

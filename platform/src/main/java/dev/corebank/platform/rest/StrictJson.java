@@ -1,4 +1,4 @@
-package dev.corebank.account.config;
+package dev.corebank.platform.rest;
 
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;

@@ -1,4 +1,4 @@
-package dev.corebank.account.rest;
+package dev.corebank.platform.rest;
 
 import java.util.Currency;
 import java.util.OptionalLong;
@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** Parsing of path, query and header values, each failing as a 400 that names the value. */
-final class RequestChecks {
+public final class RequestChecks {
 
     private static final Set<String> CURRENCIES = Currency.getAvailableCurrencies().stream()
             .map(Currency::getCurrencyCode)
@@ -19,7 +19,7 @@ final class RequestChecks {
     private RequestChecks() {
     }
 
-    static UUID id(String name, String value) {
+    public static UUID id(String name, String value) {
         try {
             UUID id = UUID.fromString(value);
             if (!id.toString().equalsIgnoreCase(value)) {
@@ -31,14 +31,14 @@ final class RequestChecks {
         }
     }
 
-    static String currency(String code) {
+    public static String currency(String code) {
         if (!CURRENCIES.contains(code)) {
             throw new InvalidRequest("currency", "'" + code + "' is not an ISO-4217 currency code");
         }
         return code;
     }
 
-    static String idempotencyKey(String key) {
+    public static String idempotencyKey(String key) {
         if (key == null) {
             throw new InvalidRequest("Idempotency-Key", "the Idempotency-Key header is required: any unique string "
                     + "(1-255 printable characters) you reuse when you retry this request");
@@ -49,7 +49,7 @@ final class RequestChecks {
         return key;
     }
 
-    static long atMost(String field, long value, long max) {
+    public static long atMost(String field, long value, long max) {
         if (value > max) {
             throw new InvalidRequest(field, field + " must be at most " + max + ", got " + value);
         }
@@ -57,7 +57,7 @@ final class RequestChecks {
     }
 
     /** The version an If-Match names; a header that names none (a weak or foreign tag) can never match. */
-    static long ifMatch(String header) {
+    public static long ifMatch(String header) {
         if (header == null) {
             throw new PreconditionRequired();
         }
@@ -65,14 +65,14 @@ final class RequestChecks {
         return matcher.matches() ? Long.parseLong(matcher.group(1)) : -1;
     }
 
-    static OptionalLong optionalNonNegative(String name, String value) {
+    public static OptionalLong optionalNonNegative(String name, String value) {
         if (value == null) {
             return OptionalLong.empty();
         }
         return OptionalLong.of(intIn(name, value, 0, Long.MAX_VALUE));
     }
 
-    static long intIn(String name, String value, long min, long max) {
+    public static long intIn(String name, String value, long min, long max) {
         try {
             long parsed = Long.parseLong(value);
             if (parsed < min || parsed > max) {

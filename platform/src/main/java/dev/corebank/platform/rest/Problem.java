@@ -1,4 +1,4 @@
-package dev.corebank.account.rest;
+package dev.corebank.platform.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;

@@ -1,15 +1,9 @@
-package dev.corebank.account.rest;
+package dev.corebank.platform.rest;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import dev.corebank.account.account.AccountNotFound;
-import dev.corebank.account.account.IllegalAccountChange;
-import dev.corebank.account.account.VersionMismatch;
-import dev.corebank.account.ledger.IdempotencyKeyReused;
-import dev.corebank.account.ledger.LedgerRejection;
-import io.vertx.pgclient.PgException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
@@ -22,7 +16,11 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** Every failure a client can cause, and the rest, as {@code application/problem+json}: mapped here once. */
+/**
+ * The failures every service's HTTP API shares, as {@code application/problem+json} (RFC 9457): invalid
+ * and unreadable requests, what JAX-RS itself refuses, and anything unexpected. A service maps its own
+ * domain failures in a mapper of its own, with {@link #respond}.
+ */
 public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
@@ -63,51 +61,15 @@ public class ProblemMapper {
         return unreadable(e, uri);
     }
 
-    @ServerExceptionMapper
-    public RestResponse<Problem> notFound(AccountNotFound e, UriInfo uri) {
-        return respond(Problem.of("account-not-found", "Account not found", 404, e.getMessage()), uri);
-    }
 
-    @ServerExceptionMapper
-    public RestResponse<Problem> stale(VersionMismatch e, UriInfo uri) {
-        return respond(Problem.of("version-mismatch", "The account changed since you read it", 412, e.getMessage()), uri);
-    }
 
     @ServerExceptionMapper
     public RestResponse<Problem> unconditional(PreconditionRequired e, UriInfo uri) {
         return respond(Problem.of("precondition-required", "If-Match required", 428, e.getMessage()), uri);
     }
 
-    @ServerExceptionMapper
-    public RestResponse<Problem> illegal(IllegalAccountChange e, UriInfo uri) {
-        return respond(Problem.of("illegal-account-change", "Change not allowed", 409, e.getMessage()), uri);
-    }
 
-    @ServerExceptionMapper
-    public RestResponse<Problem> reused(IdempotencyKeyReused e, UriInfo uri) {
-        return respond(Problem.of("idempotency-key-reused", "Idempotency-Key reused", 422, e.getMessage()), uri);
-    }
 
-    @ServerExceptionMapper
-    public RestResponse<Problem> rejected(LedgerRejection e, UriInfo uri) {
-        int status = switch (e.reason()) {
-            case ACCOUNT_NOT_FOUND, HOLD_NOT_FOUND -> 404;
-            case ACCOUNT_NOT_OPEN, HOLD_ALREADY_RESOLVED, HOLD_EXISTS, HOLD_EXPIRED -> 409;
-            default -> 422;
-        };
-        String slug = e.reason().name().toLowerCase().replace('_', '-');
-        return respond(Problem.of(slug, "Rejected by the ledger", status, e.getMessage()).withReason(e.reason().name()), uri);
-    }
-
-    /** The database refusing a change: the CHECK constraints are the ledger's last line of defence. */
-    @ServerExceptionMapper
-    public RestResponse<Problem> refused(PgException e, UriInfo uri) {
-        if ("23514".equals(e.getSqlState())) {
-            return respond(Problem.of("constraint-violated", "Change not allowed", 409,
-                    "the change would break a rule of the ledger: " + e.getErrorMessage()), uri);
-        }
-        return unexpected(e, uri);
-    }
 
     /** What JAX-RS itself refuses: unknown paths (404), wrong methods (405), media types (406, 415), sizes (413). */
     @ServerExceptionMapper
@@ -127,7 +89,8 @@ public class ProblemMapper {
                 "the request failed on our side; retry it with the same Idempotency-Key, if it had one"), uri);
     }
 
-    private static RestResponse<Problem> respond(Problem problem, UriInfo uri) {
+    /** The problem as the response, its {@code instance} the request's path. */
+    public static RestResponse<Problem> respond(Problem problem, UriInfo uri) {
         return RestResponse.ResponseBuilder.<Problem>create(problem.status())
                 .entity(problem.at(uri.getPath()))
                 .type(Problem.MEDIA_TYPE)

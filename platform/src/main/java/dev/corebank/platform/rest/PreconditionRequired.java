@@ -1,4 +1,4 @@
-package dev.corebank.account.rest;
+package dev.corebank.platform.rest;
 
 /** An edit without If-Match: it would overwrite changes the client never saw. Answered with 428. */
 public class PreconditionRequired extends RuntimeException {
