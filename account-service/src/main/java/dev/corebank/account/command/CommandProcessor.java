@@ -143,7 +143,7 @@ public class CommandProcessor {
 
     private Answer answer(LedgerCommand command, LedgerEvent reply) {
         return new Answer(command.commandId(), command.getClass().getSimpleName(), null, UuidV7.next(),
-                reply.getClass().getSimpleName(), toJson(reply));
+                reply.getClass().getSimpleName(), json.valueToTree(reply).toString());
     }
 
     /** The reply event of an answer; the same id every time it is sent. */
@@ -181,14 +181,6 @@ public class CommandProcessor {
             ids.add(hold.creditAccountId());
         });
         return ids;
-    }
-
-    private String toJson(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialize " + value, e);
-        }
     }
 
     private JsonNode fromJson(String value) {

@@ -47,15 +47,9 @@ public class CashService {
         this.json = json;
     }
 
-    public Uni<CashReceipt> deposit(UUID accountId, String idempotencyKey, long amount, String reference) {
-        return move(new CashRequest(Movement.Kind.DEPOSIT, accountId, idempotencyKey, amount, reference));
-    }
-
-    public Uni<CashReceipt> withdraw(UUID accountId, String idempotencyKey, long amount, String reference) {
-        return move(new CashRequest(Movement.Kind.WITHDRAWAL, accountId, idempotencyKey, amount, reference));
-    }
-
-    private Uni<CashReceipt> move(CashRequest request) {
+    /** A DEPOSIT to, or a WITHDRAWAL from, {@code accountId}, under the client's Idempotency-Key. */
+    public Uni<CashReceipt> move(Movement.Kind kind, UUID accountId, String idempotencyKey, long amount, String reference) {
+        CashRequest request = new CashRequest(kind, accountId, idempotencyKey, amount, reference);
         return Uni.createFrom().deferred(() -> pool.withTransaction(tx -> answers.find(tx, List.of(request.movementId()))
                         .chain(previous -> previous.containsKey(request.movementId())
                                 ? Uni.createFrom().item(() -> replay(previous.get(request.movementId()), request))
@@ -81,7 +75,7 @@ public class CashService {
                             ? new FundsDeposited(request.movementId(), after.id(), request.amount(), after.currency(), request.reference())
                             : new FundsWithdrawn(request.movementId(), after.id(), request.amount(), after.currency(), request.reference());
                     Answer answer = new Answer(request.movementId(), request.kind().name(), request.fingerprint(), eventId,
-                            event.getClass().getSimpleName(), toJson(receipt));
+                            event.getClass().getSimpleName(), json.valueToTree(receipt).toString());
                     return ledger.write(tx, batch, List.of(answer), List.of(ledger.event(eventId, "account", after.id(), event)))
                             .replaceWith(receipt);
                 });
@@ -109,16 +103,14 @@ public class CashService {
                 && ("movements_pkey".equals(pg.getConstraint()) || "commands_pkey".equals(pg.getConstraint()));
     }
 
-    private String toJson(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialize " + value, e);
-        }
-    }
-
     /** One deposit or withdrawal as asked; its movement id is derived from the account and the key. */
     private record CashRequest(Movement.Kind kind, UUID accountId, String idempotencyKey, long amount, String reference) {
+
+        CashRequest {
+            if (kind != Movement.Kind.DEPOSIT && kind != Movement.Kind.WITHDRAWAL) {
+                throw new IllegalArgumentException("cash moves are deposits or withdrawals, not " + kind);
+            }
+        }
 
         UUID movementId() {
             // A name-based UUID: the same key on the same account is the same movement, whichever replica

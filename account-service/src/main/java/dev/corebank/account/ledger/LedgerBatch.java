@@ -71,10 +71,6 @@ public final class LedgerBatch {
         this.maxAmount = maxAmount;
     }
 
-    public Instant now() {
-        return now;
-    }
-
     public TransferPosted transfer(TransferFunds command) {
         requirePositive(command.amount());
         if (command.fromAccountId().equals(command.toAccountId())) {

@@ -16,6 +16,7 @@ import dev.corebank.account.ledger.CashReceipt;
 import dev.corebank.account.ledger.CashService;
 import dev.corebank.account.ledger.JournalEntry;
 import dev.corebank.account.ledger.JournalRepository;
+import dev.corebank.account.ledger.Movement;
 import dev.corebank.account.ledger.StatementCursor;
 import dev.corebank.platform.rest.InvalidRequest;
 import io.smallrye.mutiny.Uni;
@@ -112,21 +113,21 @@ public class AccountResource {
     @Path("/{id}/deposits")
     public Uni<RestResponse<CashReceipt>> deposit(@PathParam("id") String id,
             @HeaderParam("Idempotency-Key") String key, @Valid @NotNull AccountRequests.Cash request) {
-        UUID accountId = id("id", id);
-        String checkedKey = idempotencyKey(key);
-        long amount = atMost("amount", request.amount(), config.maxAmount());
-        return cash.deposit(accountId, checkedKey, amount, request.reference())
-                .map(receipt -> RestResponse.status(RestResponse.Status.CREATED, receipt));
+        return move(Movement.Kind.DEPOSIT, id, key, request);
     }
 
     @POST
     @Path("/{id}/withdrawals")
     public Uni<RestResponse<CashReceipt>> withdraw(@PathParam("id") String id,
             @HeaderParam("Idempotency-Key") String key, @Valid @NotNull AccountRequests.Cash request) {
+        return move(Movement.Kind.WITHDRAWAL, id, key, request);
+    }
+
+    private Uni<RestResponse<CashReceipt>> move(Movement.Kind kind, String id, String key, AccountRequests.Cash request) {
         UUID accountId = id("id", id);
         String checkedKey = idempotencyKey(key);
         long amount = atMost("amount", request.amount(), config.maxAmount());
-        return cash.withdraw(accountId, checkedKey, amount, request.reference())
+        return cash.move(kind, accountId, checkedKey, amount, request.reference())
                 .map(receipt -> RestResponse.status(RestResponse.Status.CREATED, receipt));
     }
 
