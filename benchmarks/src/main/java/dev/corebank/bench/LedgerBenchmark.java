@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corebank.messages.ledger.LedgerCommand.TransferFunds;
 import dev.corebank.platform.id.UuidV7;
 import dev.corebank.platform.outbox.CloudEvents;
+import dev.corebank.testing.AccountServiceProcess;
 import dev.corebank.testing.FreshDatabases;
 import dev.corebank.testing.LocalStack;
 import dev.corebank.testing.RunId;

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The packaged relay (target/quarkus-app) as a real process of its own, which a test can kill -9. */
@@ -38,6 +39,12 @@ public final class RelayProcess implements AutoCloseable {
      */
     public static RelayProcess start(String name, LocalStack stack, String sourceName, String sourceDatabase, Path log)
             throws Exception {
+        return start(name, stack, Map.of(sourceName, stack.reactiveUrl(sourceDatabase)), log);
+    }
+
+    /** Starts a relay draining every source in {@code sources} (name to reactive URL), as {@link #start} does. */
+    public static RelayProcess start(String name, LocalStack stack, Map<String, String> sources, Path log)
+            throws Exception {
         int port = freePort();
         String jar = System.getProperty("relay.jar", "outbox-relay/target/quarkus-app/quarkus-run.jar");
         List<String> command = new ArrayList<>(List.of(
@@ -47,9 +54,9 @@ public final class RelayProcess implements AutoCloseable {
                 "-Dquarkus.profile=relay-it",
                 "-Dquarkus.http.port=" + port,
                 "-Dkafka.bootstrap.servers=" + stack.kafkaBootstrap(),
-                "-Dcorebank.relay.sources." + sourceName + ".url=" + stack.reactiveUrl(sourceDatabase),
                 "-Dcorebank.relay.poll-interval=1s",
                 "-Dcorebank.relay.rebalance-interval=1s"));
+        sources.forEach((source, url) -> command.add("-Dcorebank.relay.sources." + source + ".url=" + url));
         // Extra relay settings for experiments, e.g. -Drelay.opts=-Dcorebank.relay.drain-groups=2,-Dcorebank.relay.batch-size=1000.
         String extra = System.getProperty("relay.opts", "").trim();
         if (!extra.isEmpty()) {

@@ -50,6 +50,33 @@ public final class TopicReader {
         return records;
     }
 
+    /**
+     * The records on {@code topic} keyed {@code key}: read from the beginning until at least one arrived and
+     * the reader has caught up with the topic; fails if none arrived within {@code timeout}.
+     */
+    public static List<ConsumerRecord<String, String>> readKey(String bootstrap, String topic, String key, Duration timeout) {
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config(bootstrap,
+                "read-key-" + java.util.UUID.randomUUID(), Map.of()))) {
+            consumer.subscribe(List.of(topic));
+            while (true) {
+                var batch = consumer.poll(Duration.ofMillis(500));
+                batch.forEach(record -> {
+                    if (key.equals(record.key())) {
+                        records.add(record);
+                    }
+                });
+                if (!records.isEmpty() && batch.isEmpty()) {
+                    return records;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("no record keyed " + key + " on " + topic + " within " + timeout);
+                }
+            }
+        }
+    }
+
     /** A header's value as text, or null when the record has no such header. */
     public static String header(ConsumerRecord<?, ?> record, String name) {
         Header header = record.headers().lastHeader(name);

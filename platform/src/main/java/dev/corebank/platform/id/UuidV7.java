@@ -1,6 +1,7 @@
 package dev.corebank.platform.id;
 
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.UUID;
 
 /**
@@ -16,6 +17,11 @@ public final class UuidV7 {
 
     public static UUID next() {
         return at(System.currentTimeMillis());
+    }
+
+    /** The millisecond an id of this kind was made at (meaningless for ids of other versions). */
+    public static Instant instantOf(UUID id) {
+        return Instant.ofEpochMilli(id.getMostSignificantBits() >>> 16);
     }
 
     static UUID at(long epochMillis) {

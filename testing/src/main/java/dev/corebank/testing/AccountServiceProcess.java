@@ -1,6 +1,5 @@
-package dev.corebank.bench;
+package dev.corebank.testing;
 
-import dev.corebank.testing.LocalStack;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -18,40 +17,43 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The packaged account-service (target/quarkus-app) as a process of its own, on a database, topics and
- * consumer groups that belong to one benchmark run.
+ * consumer groups that belong to one test or benchmark run. It can be killed and started again, on the
+ * same port, to show what its clients do while the ledger is away.
  */
-final class AccountServiceProcess implements AutoCloseable {
+public final class AccountServiceProcess implements AutoCloseable {
 
     /** The same heap and collector as {@code bin/stack} gives the service, so the figures describe that setup. */
-    static final List<String> JVM = List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC");
+    public static final List<String> JVM = List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC");
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /** The topics and consumer groups the service reads and writes, fresh for the run. */
-    record Names(String commands, String events, String accounts, String commandsGroup, String readModelGroup) {
+    public record Names(String commands, String events, String accounts, String commandsGroup, String readModelGroup) {
 
-        static Names of(String runId) {
+        /** The benchmark's names for a run. */
+        public static Names of(String runId) {
             return new Names("bench-ledger-commands-" + runId, "bench-ledger-events-" + runId,
                     "bench-ledger-accounts-" + runId, "bench-ledger-" + runId, "bench-ledger-read-model-" + runId);
         }
 
         /** Where the service sends commands it cannot apply (its own naming: the command topic plus .dlt). */
-        String deadLetters() {
+        public String deadLetters() {
             return commands + ".dlt";
         }
 
-        List<String> topics() {
+        public List<String> topics() {
             return List.of(commands, deadLetters(), events, accounts);
         }
     }
 
     private final int port;
-    private final Process process;
+    private final ProcessBuilder builder;
     private final Path log;
+    private Process process;
 
-    private AccountServiceProcess(int port, Process process, Path log) {
+    private AccountServiceProcess(int port, ProcessBuilder builder, Path log) {
         this.port = port;
-        this.process = process;
+        this.builder = builder;
         this.log = log;
     }
 
@@ -60,7 +62,7 @@ final class AccountServiceProcess implements AutoCloseable {
      * waits until it reports ready. The jar is the system property {@code account.jar}, else the module's
      * package; {@code account.opts} adds JVM options or settings, e.g. {@code -Daccount.opts=-Xmx512m}.
      */
-    static AccountServiceProcess start(LocalStack stack, String database, String user, Names names, Path log)
+    public static AccountServiceProcess start(LocalStack stack, String database, String user, Names names, Path log)
             throws Exception {
         int port = freePort();
         String jar = System.getProperty("account.jar", "account-service/target/quarkus-app/quarkus-run.jar");
@@ -87,7 +89,8 @@ final class AccountServiceProcess implements AutoCloseable {
         Files.createDirectories(log.toAbsolutePath().getParent());
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        Files.deleteIfExists(log);
         // The prod profile builds its URLs from DB_* variables: point those at the run's database as well, so
         // which setting wins cannot matter.
         builder.environment().putAll(Map.of(
@@ -96,17 +99,41 @@ final class AccountServiceProcess implements AutoCloseable {
                 "DB_PORT", Integer.toString(stack.dbPort()),
                 "DB_NAME", database,
                 "DB_USER", user));
-        AccountServiceProcess service = new AccountServiceProcess(port, builder.start(), log);
-        try {
-            service.awaitReady(Duration.ofSeconds(120));
-        } catch (Exception e) {
-            service.close();
-            throw e;
-        }
+        AccountServiceProcess service = new AccountServiceProcess(port, builder, log);
+        service.restart();
         return service;
     }
 
-    HttpResponse<String> post(String path, String json, Map<String, String> headers)
+    /** Starts the service again after {@link #kill9} (or for the first time), and waits until it is ready. */
+    public void restart() throws Exception {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException(this + " is still running");
+        }
+        process = builder.start();
+        try {
+            awaitReady(Duration.ofSeconds(120));
+        } catch (Exception e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** SIGKILL: no shutdown hook, no goodbye to the database or the broker. */
+    public void kill9() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    /** The service's base URL, e.g. {@code http://127.0.0.1:40123}. */
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> post(String path, String json, Map<String, String> headers)
             throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
                 .timeout(Duration.ofSeconds(30))
@@ -116,12 +143,15 @@ final class AccountServiceProcess implements AutoCloseable {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
     @Override
     public void close() throws InterruptedException {
+        if (process == null) {
+            return;
+        }
         process.destroy();
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
@@ -130,7 +160,7 @@ final class AccountServiceProcess implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "account-service (:" + port + ", pid " + process.pid() + ")";
+        return "account-service (:" + port + (process == null ? "" : ", pid " + process.pid()) + ")";
     }
 
     private void awaitReady(Duration deadline) throws Exception {

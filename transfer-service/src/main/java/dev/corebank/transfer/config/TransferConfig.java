@@ -1,0 +1,92 @@
+package dev.corebank.transfer.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** transfer-service's settings. */
+@ConfigMapping(prefix = "corebank.transfers")
+public interface TransferConfig {
+
+    /** Largest amount one transfer may move, in minor units. */
+    @WithDefault("1000000000000")
+    long maxAmount();
+
+    /** Longest {@code Prefer: wait} honoured; longer waits are cut to this. */
+    @WithDefault("PT30S")
+    Duration maxWait();
+
+    /** Month partitions of {@code transfers} kept ready beyond the current month. */
+    @WithDefault("3")
+    int partitionMonthsAhead();
+
+    Idempotency idempotency();
+
+    Sweeper sweeper();
+
+    RateLimits rateLimits();
+
+    Topics topics();
+
+    interface Idempotency {
+
+        /** How long a key is remembered: a retry within this time gets the first answer. */
+        @WithDefault("PT24H")
+        Duration retention();
+
+        /** How often keys past their retention are deleted. */
+        @WithDefault("PT10M")
+        Duration purgeInterval();
+
+        /** Rows deleted per purge statement, so a purge never holds many locks or a long transaction. */
+        @WithDefault("5000")
+        int purgeBatch();
+    }
+
+    interface Sweeper {
+
+        /** A transfer still PENDING this long after its command was last sent has it sent again. */
+        @WithDefault("PT30S")
+        Duration resendAfter();
+
+        /** How often the sweeper looks. */
+        @WithDefault("PT5S")
+        Duration interval();
+
+        /** Most commands one sweep re-sends. */
+        @WithDefault("500")
+        int batch();
+    }
+
+    /** Token buckets in Redis: {@code capacity} requests at once, refilled at {@code perSecond}. */
+    interface RateLimits {
+
+        /** Per source account, whoever the client. */
+        Bucket perAccount();
+
+        /** Per client ({@code X-Client-Id}, else the caller's address). */
+        Bucket perClient();
+
+        interface Bucket {
+
+            int capacity();
+
+            double perSecond();
+        }
+    }
+
+    interface Topics {
+
+        /** Where the ledger takes its commands. */
+        @WithDefault(dev.corebank.messages.Topics.LEDGER_COMMANDS)
+        String ledgerCommands();
+
+        /** Where the ledger answers (the channel {@code ledger-events} reads it). */
+        @WithDefault(dev.corebank.messages.Topics.LEDGER_EVENTS)
+        String ledgerEvents();
+
+        /** Where each transfer's outcome is published. */
+        @WithDefault(dev.corebank.messages.Topics.TRANSFER_EVENTS)
+        String transferEvents();
+    }
+}

@@ -1,0 +1,112 @@
+package dev.corebank.transfer.ledger;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corebank.messages.ledger.LedgerEvent;
+import dev.corebank.platform.inbox.Inbox;
+import dev.corebank.platform.inbox.InboxConfig;
+import dev.corebank.platform.outbox.CloudEvents;
+import dev.corebank.transfer.transfer.Outcome;
+import dev.corebank.transfer.transfer.TransferService;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.impl.NoStackTraceTimeoutException;
+import io.vertx.pgclient.PgException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.header.Header;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * Reads the ledger's answers ({@code ledger.events}) a poll at a time and settles the transfers they name
+ * in one transaction. The offsets move only after it committed, so a crash leads to a redelivery; settling
+ * only touches PENDING rows, so a redelivered or re-sent answer changes nothing and needs no inbox.
+ *
+ * <p>The topic also carries answers to other services' commands and the ledger's own movements: those,
+ * and answers naming no transfer of this service, are passed over.
+ */
+@ApplicationScoped
+public class LedgerReplies {
+
+    private static final Logger LOG = Logger.getLogger(LedgerReplies.class);
+
+    private final TransferService transfers;
+    private final ObjectMapper json;
+    private final InboxConfig retries;
+    private final Counter unreadable;
+
+    public LedgerReplies(TransferService transfers, ObjectMapper json, InboxConfig retries, MeterRegistry registry) {
+        this.transfers = transfers;
+        this.json = json;
+        this.retries = retries;
+        this.unreadable = Counter.builder("transfers.ledger_replies.unreadable")
+                .description("Ledger events with a transfer reply type that did not parse (skipped)")
+                .register(registry);
+    }
+
+    @Incoming("ledger-events")
+    public Uni<Void> consume(ConsumerRecords<String, String> records) {
+        // The last answer per transfer wins; the ledger never gives one transfer two different answers.
+        Map<UUID, Outcome> outcomes = new LinkedHashMap<>();
+        for (ConsumerRecord<String, String> record : records) {
+            Outcome outcome = outcomeOf(record);
+            if (outcome != null) {
+                outcomes.put(outcome.transferId(), outcome);
+            }
+        }
+        if (outcomes.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        // Failures here are the database's, never the answers': retried until it is back, holding the partitions.
+        return transfers.settle(outcomes.values().stream().toList())
+                .onFailure(LedgerReplies::retryable)
+                .retry().withBackOff(retries.initialBackoff(), retries.maxBackoff()).indefinitely()
+                .replaceWithVoid();
+    }
+
+    private Outcome outcomeOf(ConsumerRecord<String, String> record) {
+        Header type = record.headers().lastHeader(CloudEvents.TYPE);
+        if (type == null || record.value() == null) {
+            return null;
+        }
+        String name = new String(type.value(), StandardCharsets.UTF_8);
+        try {
+            if (name.equals(LedgerEvent.TransferPosted.class.getSimpleName())) {
+                LedgerEvent.TransferPosted posted = read(record, LedgerEvent.TransferPosted.class);
+                return Outcome.completed(posted.commandId(), posted.postedAt());
+            }
+            if (name.equals(LedgerEvent.TransferRejected.class.getSimpleName())) {
+                LedgerEvent.TransferRejected rejected = read(record, LedgerEvent.TransferRejected.class);
+                return Outcome.rejected(rejected.commandId(), rejected.reason().name(), rejected.detail());
+            }
+            return null;
+        } catch (Exception e) {
+            unreadable.increment();
+            LOG.warnf("skipping unreadable %s at %s-%d@%d: %s", name, record.topic(), record.partition(), record.offset(),
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    private <T> T read(ConsumerRecord<String, String> record, Class<T> type) throws java.io.IOException {
+        T value = json.readerFor(type).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(record.value());
+        if (value == null) {
+            throw new IllegalArgumentException("null payload");
+        }
+        return value;
+    }
+
+    static boolean retryable(Throwable failure) {
+        return Inbox.transientFailure(failure) || failure instanceof NoStackTraceTimeoutException
+                || failure instanceof PgException pg && pg.getSqlState() != null
+                        && (pg.getSqlState().startsWith("53") || pg.getSqlState().startsWith("40")
+                                || pg.getSqlState().equals("25006") || pg.getSqlState().equals("57014"));
+    }
+}

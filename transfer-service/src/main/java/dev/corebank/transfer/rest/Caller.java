@@ -1,0 +1,28 @@
+package dev.corebank.transfer.rest;
+
+import dev.corebank.platform.rest.InvalidRequest;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.regex.Pattern;
+
+/**
+ * Who is calling. {@code X-Client-Id}, when sent, names the client for its rate limit and scopes its
+ * Idempotency-Keys; without it the rate limit falls back to the caller's address and keys share one scope
+ * (an address is no identity to bind a key to: a retry may come from another one).
+ */
+record Caller(String rateLimitId, String keyScope) {
+
+    static final String HEADER = "X-Client-Id";
+
+    private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
+    static Caller of(String clientId, HttpServerRequest request) {
+        if (clientId == null) {
+            String address = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+            return new Caller("address:" + address, "");
+        }
+        if (!CLIENT_ID.matcher(clientId).matches()) {
+            throw new InvalidRequest(HEADER, HEADER + " must be 1-64 letters, digits or . _ : -");
+        }
+        return new Caller("client:" + clientId, clientId);
+    }
+}

@@ -1,0 +1,39 @@
+package dev.corebank.transfer.rest;
+
+import static dev.corebank.platform.rest.ProblemMapper.respond;
+
+import dev.corebank.platform.rest.Problem;
+import dev.corebank.transfer.idempotency.IdempotencyKeyReused;
+import dev.corebank.transfer.idempotency.RequestInFlight;
+import dev.corebank.transfer.ratelimit.RateLimited;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** transfer-service's own failures as problems; the shared ones are mapped by the platform's ProblemMapper. */
+public class TransferProblems {
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> notFound(TransferNotFound e, UriInfo uri) {
+        return respond(Problem.of("transfer-not-found", "Transfer not found", 404, e.getMessage()), uri);
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> reused(IdempotencyKeyReused e, UriInfo uri) {
+        return respond(Problem.of("idempotency-key-reused", "Idempotency-Key reused", 422, e.getMessage()), uri);
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> inFlight(RequestInFlight e, UriInfo uri) {
+        return respond(Problem.of("request-in-flight", "Request still in flight", 409, e.getMessage()), uri);
+    }
+
+    @ServerExceptionMapper
+    public Response limited(RateLimited e, UriInfo uri) {
+        Problem problem = Problem.of("rate-limited", "Too many requests", 429, e.getMessage()).at(uri.getPath());
+        Response.ResponseBuilder response = Response.status(429).entity(problem).type(Problem.MEDIA_TYPE);
+        RateLimitHeaders.add(response, e.decision());
+        return response.build();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.corebank.transfer.transfer;
+
+import dev.corebank.transfer.config.TransferConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Singleton;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * Re-sends the ledger command of each transfer still PENDING {@code resend-after} after its command was
+ * last sent: a command lost on the way, or a ledger that was down when its retention ran out, never leaves
+ * a transfer pending for good. The ledger applies a command id once, so a re-send that was not needed
+ * only fetches the stored answer again.
+ */
+@Singleton
+public class PendingSweeper {
+
+    private static final Logger LOG = Logger.getLogger(PendingSweeper.class);
+
+    private final TransferService transfers;
+    private final TransferConfig.Sweeper config;
+    private final Counter resent;
+    private final AtomicLong pending = new AtomicLong();
+
+    public PendingSweeper(TransferService transfers, TransferConfig config, MeterRegistry registry) {
+        this.transfers = transfers;
+        this.config = config.sweeper();
+        this.resent = Counter.builder("transfers.commands.resent")
+                .description("Ledger commands re-sent for transfers that stayed PENDING")
+                .register(registry);
+        Gauge.builder("transfers.pending", pending, AtomicLong::get)
+                .description("Transfers waiting for the ledger's answer, as of the last sweep")
+                .register(registry);
+    }
+
+    @Scheduled(every = "${corebank.transfers.sweeper.interval:PT5S}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> sweep() {
+        return transfers.resendStale(config.resendAfter(), config.batch())
+                .invoke(count -> {
+                    if (count > 0) {
+                        resent.increment(count);
+                        LOG.infof("re-sent the ledger commands of %d transfers pending for over %s", count, config.resendAfter());
+                    }
+                })
+                .chain(transfers::pendingCount)
+                .invoke(pending::set)
+                .onFailure().invoke(e -> LOG.warnf("sweep failed (%s); next one in %s", e.getMessage(), config.interval()))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+}

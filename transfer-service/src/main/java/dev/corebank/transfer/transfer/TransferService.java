@@ -1,0 +1,212 @@
+package dev.corebank.transfer.transfer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corebank.messages.ledger.RejectionReason;
+import dev.corebank.messages.transfer.TransferEvent;
+import dev.corebank.platform.id.UuidV7;
+import dev.corebank.platform.outbox.Outbox;
+import dev.corebank.platform.outbox.OutboxEvent;
+import dev.corebank.transfer.config.TransferConfig;
+import dev.corebank.transfer.idempotency.IdempotencyKeyReused;
+import dev.corebank.transfer.idempotency.IdempotencyRepository;
+import dev.corebank.transfer.idempotency.KeyRecord;
+import dev.corebank.transfer.idempotency.RequestInFlight;
+import dev.corebank.transfer.idempotency.StoredResponse;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Transfers: accepted under an Idempotency-Key (the key, the row and the ledger command commit together),
+ * settled when the ledger answers, and their commands re-sent while they stay PENDING.
+ */
+@Singleton
+public class TransferService {
+
+    /** How long past its wait an in-flight request may take to store its answer before retries stop getting 409. */
+    private static final Duration IN_FLIGHT_GRACE = Duration.ofSeconds(10);
+
+    private static final String NOTIFY = "SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload";
+
+    private final Pool pool;
+    private final TransferRepository transfers;
+    private final IdempotencyRepository keys;
+    private final Outbox outbox;
+    private final OutcomeWaiters waiters;
+    private final ObjectMapper json;
+    private final TransferConfig.Topics topics;
+    private final Counter accepted;
+    private final Counter replayed;
+    private final Timer completion;
+    private final MeterRegistry registry;
+
+    public TransferService(Pool pool, TransferRepository transfers, IdempotencyRepository keys, Outbox outbox,
+            OutcomeWaiters waiters, ObjectMapper json, TransferConfig config, MeterRegistry registry) {
+        this.pool = pool;
+        this.transfers = transfers;
+        this.keys = keys;
+        this.outbox = outbox;
+        this.waiters = waiters;
+        this.json = json;
+        this.topics = config.topics();
+        this.registry = registry;
+        this.accepted = Counter.builder("transfers.accepted").description("Transfers accepted (new keys)").register(registry);
+        this.replayed = Counter.builder("transfers.replayed")
+                .description("Requests answered from an Idempotency-Key's stored answer").register(registry);
+        this.completion = Timer.builder("transfers.completion")
+                .description("From a transfer's acceptance to the ledger's posting")
+                .publishPercentileHistogram()
+                .register(registry);
+    }
+
+    /** The answer to a POST and whether it was replayed from an earlier request with the same key. */
+    public record Answer(StoredResponse response, boolean replayed) {
+    }
+
+    /**
+     * Accepts {@code request} under {@code (clientId, key)}; with a {@code wait} above zero, answers only once
+     * the outcome is known or the wait is over. A key seen before gets its first answer again.
+     */
+    public Uni<Answer> accept(String clientId, String key, NewTransfer request, Duration wait) {
+        Transfer transfer = Transfer.request(request.fromAccountId(), request.toAccountId(), request.amount(),
+                request.currency(), request.description());
+        byte[] fingerprint = request.fingerprint();
+        boolean waits = !wait.isZero();
+        Optional<StoredResponse> immediate = waits ? Optional.empty() : Optional.of(respond(transfer));
+        Instant inFlightUntil = waits ? Instant.now().plus(wait).plus(IN_FLIGHT_GRACE) : null;
+        if (waits) {
+            waiters.expect(transfer.id());
+        }
+        return pool.withTransaction(tx -> keys.claim(tx, clientId, key, fingerprint, transfer.id(), inFlightUntil, immediate)
+                        .chain(claimed -> claimed
+                                ? record(tx, transfer).replaceWith(Optional.<KeyRecord>empty())
+                                : keys.find(tx, clientId, key)
+                                        .map(found -> Optional.of(found.orElseThrow(() -> new IllegalStateException(
+                                                "Idempotency-Key " + key + " conflicted but is gone"))))))
+                .onTermination().invoke((existing, failure, cancelled) -> {
+                    if (failure != null || cancelled || existing.isPresent()) {
+                        waiters.forget(transfer.id());
+                    }
+                })
+                .chain(existing -> existing.isPresent()
+                        ? replay(existing.get(), fingerprint)
+                        : answerNew(clientId, key, transfer, immediate, wait));
+    }
+
+    public Uni<Optional<Transfer>> find(UUID id) {
+        return transfers.find(pool, id);
+    }
+
+    public Uni<List<Transfer>> history(UUID accountId, TransferCursor before, int limit) {
+        return transfers.history(pool, accountId, before, limit);
+    }
+
+    /**
+     * Records the ledger's outcomes in one transaction: each PENDING transfer among them is settled, its
+     * event appended to the outbox and its waiters notified. Outcomes for transfers settled already, or not
+     * this service's, change nothing. Returns how many transfers were settled.
+     */
+    public Uni<Integer> settle(List<Outcome> outcomes) {
+        return pool.withTransaction(tx -> transfers.settle(tx, outcomes)
+                        .call(settled -> settled.isEmpty() ? Uni.createFrom().voidItem() : announce(tx, settled)))
+                .invoke(this::measure)
+                .map(List::size);
+    }
+
+    /** Re-sends the commands of transfers PENDING for longer than {@code after}; returns how many. */
+    public Uni<Integer> resendStale(Duration after, int batch) {
+        return pool.withTransaction(tx -> transfers.dueForResend(tx, Instant.now().minus(after), batch)
+                .call(due -> outbox.append(tx, due.stream().map(this::command).toList()))
+                .map(List::size));
+    }
+
+    public Uni<Long> pendingCount() {
+        return transfers.pendingCount(pool);
+    }
+
+    private Uni<Void> record(SqlConnection tx, Transfer transfer) {
+        return transfers.insert(tx, transfer)
+                .chain(() -> outbox.append(tx, command(transfer)))
+                .invoke(() -> accepted.increment());
+    }
+
+    private Uni<Answer> answerNew(String clientId, String key, Transfer transfer, Optional<StoredResponse> immediate,
+            Duration wait) {
+        if (immediate.isPresent()) {
+            return Uni.createFrom().item(new Answer(immediate.get(), false));
+        }
+        Uni<Transfer> reread = transfers.find(pool, transfer.id()).map(found -> found.orElse(transfer));
+        return waiters.await(transfer.id(), wait, reread)
+                .map(this::respond)
+                .call(response -> keys.answer(pool, clientId, key, response))
+                .map(response -> new Answer(response, false));
+    }
+
+    private Uni<Answer> replay(KeyRecord existing, byte[] fingerprint) {
+        if (!existing.sameRequest(fingerprint)) {
+            return Uni.createFrom().failure(new IdempotencyKeyReused(existing.key()));
+        }
+        replayed.increment();
+        if (existing.response().isPresent()) {
+            return Uni.createFrom().item(new Answer(existing.response().get(), true));
+        }
+        if (existing.inFlight(Instant.now())) {
+            return Uni.createFrom().failure(new RequestInFlight(existing.key()));
+        }
+        // The first request never stored its answer (its replica went away while it waited): answer with
+        // the transfer as it is now, and keep that as the key's answer from here on.
+        return transfers.find(pool, existing.transferId())
+                .map(found -> respond(found.orElseThrow(() -> new IllegalStateException(
+                        "Idempotency-Key " + existing.key() + " names a missing transfer " + existing.transferId()))))
+                .call(response -> keys.answer(pool, existing.clientId(), existing.key(), response))
+                .map(response -> new Answer(response, true));
+    }
+
+    private StoredResponse respond(Transfer transfer) {
+        return new StoredResponse(transfer.id(), transfer.isFinal() ? 200 : 202, json.valueToTree(transfer).toString());
+    }
+
+    private Uni<Void> announce(SqlConnection tx, List<Transfer> settled) {
+        String[] payloads = settled.stream().map(waiters::payload).toArray(String[]::new);
+        // NOTIFY is delivered at commit; the outbox append comes last, as it holds its lane locks until then.
+        return tx.preparedQuery(NOTIFY)
+                .execute(Tuple.of(OutcomeWaiters.CHANNEL, payloads))
+                .chain(() -> outbox.append(tx, settled.stream().map(this::event).toList()));
+    }
+
+    private OutboxEvent command(Transfer transfer) {
+        // Keyed by the source account: the ledger receives one account's transfers in the order they were made.
+        return OutboxEvent.of(UuidV7.next(), topics.ledgerCommands(), "Account", transfer.fromAccountId().toString(),
+                transfer.command());
+    }
+
+    private OutboxEvent event(Transfer transfer) {
+        TransferEvent event = transfer.status() == TransferStatus.COMPLETED
+                ? new TransferEvent.TransferCompleted(transfer.id(), transfer.fromAccountId(), transfer.toAccountId(),
+                        transfer.amount(), transfer.currency(), transfer.completedAt())
+                : new TransferEvent.TransferFailed(transfer.id(), transfer.fromAccountId(), transfer.toAccountId(),
+                        transfer.amount(), transfer.currency(),
+                        RejectionReason.valueOf(transfer.reason()), transfer.detail(),
+                        transfer.completedAt());
+        return OutboxEvent.of(UuidV7.next(), topics.transferEvents(), "Transfer", transfer.id().toString(), (Record) event);
+    }
+
+    private void measure(List<Transfer> settled) {
+        for (Transfer transfer : settled) {
+            registry.counter("transfers.settled", "status", transfer.status().name()).increment();
+            if (transfer.status() == TransferStatus.COMPLETED) {
+                completion.record(Duration.between(transfer.createdAt(), transfer.completedAt()));
+            }
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package dev.corebank.transfer;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corebank.platform.outbox.CloudEvents;
+import dev.corebank.testing.TopicReader;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Transfers through the real ledger: completed, rejected for each of the ledger's reasons, and listed. */
+@QuarkusTest
+class TransferFlowTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @ConfigProperty(name = "corebank.transfers.topics.transfer-events")
+    String transferEvents;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    private static LiveLedger ledger;
+    private final Transfers api = new Transfers();
+
+    @BeforeAll
+    static void ledger() {
+        ledger = LiveLedger.get();
+    }
+
+    @Test
+    void a_waited_transfer_completes_and_moves_the_money_once() throws Exception {
+        UUID from = ledger.openAccount("EUR", 10_000);
+        UUID to = ledger.openAccount("EUR", 0);
+
+        Response response = api.postAndWait(UUID.randomUUID().toString(), from, to, 2_500, "EUR", 20);
+
+        assertEquals(200, response.statusCode(), response.asString());
+        assertEquals("wait=20", response.header("Preference-Applied"));
+        assertEquals("COMPLETED", response.jsonPath().getString("status"));
+        String id = response.jsonPath().getString("id");
+        assertEquals("/transfers/" + id, response.header("Location"));
+        assertNotNull(response.jsonPath().getString("completedAt"));
+        assertNull(response.jsonPath().getString("reason"));
+        assertEquals(7_500, ledger.balance(from));
+        assertEquals(2_500, ledger.balance(to));
+
+        Response read = given().get("/transfers/{id}", id);
+        assertEquals(200, read.statusCode());
+        assertEquals("COMPLETED", read.jsonPath().getString("status"));
+        assertEquals(2_500L, read.jsonPath().getLong("amount"));
+        assertEquals(from.toString(), read.jsonPath().getString("fromAccountId"));
+
+        ConsumerRecord<String, String> event = onlyEventFor(id);
+        assertEquals("TransferCompleted", TopicReader.header(event, CloudEvents.TYPE));
+        JsonNode payload = JSON.readTree(event.value());
+        assertEquals(2_500, payload.get("amount").asLong());
+    }
+
+    @Test
+    void an_accepted_transfer_is_pending_until_the_ledger_answers() throws Exception {
+        UUID from = ledger.openAccount("EUR", 1_000);
+        UUID to = ledger.openAccount("EUR", 0);
+
+        Response accepted = api.post(UUID.randomUUID().toString(), from, to, 400, "EUR");
+
+        assertEquals(202, accepted.statusCode(), accepted.asString());
+        assertEquals("PENDING", accepted.jsonPath().getString("status"));
+        assertNull(accepted.jsonPath().getString("completedAt"));
+        String id = accepted.jsonPath().getString("id");
+        assertEquals("/transfers/" + id, accepted.header("Location"));
+        assertNotNull(accepted.header("RateLimit-Remaining"));
+        Response done = Transfers.awaitFinal(id, Duration.ofSeconds(20));
+        assertEquals("COMPLETED", done.jsonPath().getString("status"));
+        assertEquals(600, ledger.balance(from));
+    }
+
+    @Test
+    void the_ledger_s_reasons_come_back_with_rejected_transfers_and_nothing_moves() throws Exception {
+        UUID from = ledger.openAccount("EUR", 1_000);
+        UUID euros = ledger.openAccount("EUR", 0);
+        UUID dollars = ledger.openAccount("USD", 0);
+
+        assertRejected(api.postAndWait(key(), from, euros, 1_001, "EUR", 20), "INSUFFICIENT_FUNDS");
+        assertRejected(api.postAndWait(key(), from, dollars, 10, "EUR", 20), "CURRENCY_MISMATCH");
+        assertRejected(api.postAndWait(key(), from, UUID.randomUUID(), 10, "EUR", 20), "ACCOUNT_NOT_FOUND");
+        assertRejected(api.postAndWait(key(), UUID.randomUUID(), euros, 10, "EUR", 20), "ACCOUNT_NOT_FOUND");
+
+        assertEquals(1_000, ledger.balance(from));
+        assertEquals(0, ledger.balance(euros));
+        assertEquals(0, ledger.balance(dollars));
+    }
+
+    @Test
+    void an_account_s_transfers_page_newest_first_from_either_side() throws Exception {
+        UUID account = ledger.openAccount("EUR", 10_000);
+        UUID other = ledger.openAccount("EUR", 10_000);
+        List<String> made = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            // Alternate sides, so the history merges both.
+            Response response = i % 2 == 0
+                    ? api.postAndWait(key(), account, other, 10 + i, "EUR", 20)
+                    : api.postAndWait(key(), other, account, 10 + i, "EUR", 20);
+            assertEquals(200, response.statusCode(), response.asString());
+            made.add(0, response.jsonPath().getString("id"));
+        }
+
+        List<String> seen = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            var request = given().queryParam("limit", 2);
+            if (cursor != null) {
+                request.queryParam("cursor", cursor);
+            }
+            Response page = request.get("/accounts/{id}/transfers", account);
+            assertEquals(200, page.statusCode(), page.asString());
+            seen.addAll(page.jsonPath().getList("transfers.id", String.class));
+            cursor = page.jsonPath().getString("nextCursor");
+            pages++;
+        } while (cursor != null && pages < 10);
+
+        assertEquals(made, seen, "every transfer once, newest first");
+        assertEquals(0, given().get("/accounts/{id}/transfers", UUID.randomUUID()).jsonPath().getList("transfers").size());
+    }
+
+    private static void assertRejected(Response response, String reason) {
+        assertEquals(200, response.statusCode(), response.asString());
+        assertEquals("REJECTED", response.jsonPath().getString("status"), response.asString());
+        assertEquals(reason, response.jsonPath().getString("reason"), response.asString());
+        assertNotNull(response.jsonPath().getString("completedAt"));
+    }
+
+    private ConsumerRecord<String, String> onlyEventFor(String transferId) {
+        List<ConsumerRecord<String, String>> mine = TopicReader.readKey(bootstrap, transferEvents, transferId,
+                Duration.ofSeconds(20));
+        assertEquals(1, mine.size(), "one event per transfer: " + mine);
+        return mine.get(0);
+    }
+
+    private static String key() {
+        return UUID.randomUUID().toString();
+    }
+}
