@@ -49,6 +49,12 @@ final class LiveLedger {
         String runId = config.getValue("corebank.test.run-id", String.class);
         requireJar("account.jar", "account-service");
         requireJar("relay.jar", "outbox-relay");
+        // A restarted ledger (LedgerOutageTest) takes its partitions back within seconds, not the default 45 s
+        // the broker waits for the killed consumer. account.opts is AccountServiceProcess's channel for settings.
+        if (System.getProperty("account.opts") == null) {
+            System.setProperty("account.opts", "-Dmp.messaging.incoming.ledger-commands.session.timeout.ms=6000,"
+                    + "-Dmp.messaging.incoming.ledger-commands.heartbeat.interval.ms=1000");
+        }
         FreshDatabases databases = new FreshDatabases(stack);
         AccountServiceProcess ledger = null;
         try {
@@ -119,6 +125,11 @@ final class LiveLedger {
     /** The ledger's journal entries of an account, newest first (one page). */
     JsonNode entries(UUID id) throws Exception {
         return JSON.readTree(ledger.get("/accounts/" + id + "/entries?limit=500").body()).get("entries");
+    }
+
+    /** Where the ledger takes its commands (this run's topic). */
+    static String commandsTopic() {
+        return ConfigProvider.getConfig().getValue("corebank.transfers.topics.ledger-commands", String.class);
     }
 
     void kill() throws InterruptedException {

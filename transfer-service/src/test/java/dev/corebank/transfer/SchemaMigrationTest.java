@@ -34,4 +34,34 @@ class SchemaMigrationTest {
         assertTrue(row.getLong("applied") >= 3, "the service's and the platform's migrations applied");
         assertEquals(0L, row.getLong("failed"), "no failed migration");
     }
+
+    @Test
+    void the_current_month_and_the_configured_months_ahead_have_partitions() {
+        Row row = pool.query("""
+                        SELECT count(*) FILTER (WHERE c.relname ~ '^transfers_y[0-9]{4}m[0-9]{2}$') AS months,
+                               count(*) FILTER (WHERE c.relname = 'transfers_y' || to_char(now() AT TIME ZONE 'UTC', 'YYYY')
+                                                || 'm' || to_char(now() AT TIME ZONE 'UTC', 'MM')) AS current_month
+                        FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                        WHERE i.inhparent = 'transfers'::regclass
+                        """)
+                .execute()
+                .await().atMost(Duration.ofSeconds(10))
+                .iterator().next();
+
+        assertEquals(1L, row.getLong("current_month"));
+        assertTrue(row.getLong("months") >= 4, "this month and 3 ahead: " + row.getLong("months"));
+    }
+
+    @Test
+    void the_sweeper_finds_pending_transfers_through_the_partial_index() {
+        // Whether the planner may use it, not whether it prefers it on a table this small.
+        String plan = String.join("\n", pool.withTransaction(tx -> tx.query("SET LOCAL enable_seqscan = off").execute()
+                        .chain(() -> tx.query("""
+                                EXPLAIN SELECT id FROM transfers WHERE status = 'PENDING' AND last_sent_at < now()
+                                ORDER BY last_sent_at LIMIT 500""").execute()))
+                .await().atMost(Duration.ofSeconds(10))
+                .stream().map(r -> r.getString(0)).toList());
+
+        assertTrue(plan.contains("transfers_pending") || plan.contains("_last_sent_at_idx"), plan);
+    }
 }

@@ -13,16 +13,17 @@ record Caller(String rateLimitId, String keyScope) {
 
     static final String HEADER = "X-Client-Id";
 
-    private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     static Caller of(String clientId, HttpServerRequest request) {
         if (clientId == null) {
             String address = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+            // A client id never holds ':', so no client can name itself after an address.
             return new Caller("address:" + address, "");
         }
         if (!CLIENT_ID.matcher(clientId).matches()) {
-            throw new InvalidRequest(HEADER, HEADER + " must be 1-64 letters, digits or . _ : -");
+            throw new InvalidRequest(HEADER, HEADER + " must be 1-64 letters, digits, dots, underscores or hyphens");
         }
-        return new Caller("client:" + clientId, clientId);
+        return new Caller(clientId, clientId);
     }
 }

@@ -1,0 +1,162 @@
+package dev.corebank.transfer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.corebank.transfer.idempotency.KeyPurge;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Idempotency-Key semantics: one transfer per key, the first answer replayed, a different request refused. */
+@QuarkusTest
+class IdempotencyTest {
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    KeyPurge purge;
+
+    private static LiveLedger ledger;
+    private final Transfers api = new Transfers();
+
+    @BeforeAll
+    static void ledger() {
+        ledger = LiveLedger.get();
+    }
+
+    @Test
+    void a_retry_gets_the_first_status_and_body_and_makes_no_second_transfer() throws Exception {
+        UUID from = ledger.openAccount("EUR", 1_000);
+        UUID to = ledger.openAccount("EUR", 0);
+        String key = UUID.randomUUID().toString();
+
+        Response first = api.post(key, from, to, 100, "EUR");
+        assertEquals(202, first.statusCode(), first.asString());
+        String id = first.jsonPath().getString("id");
+        Transfers.awaitFinal(id, Duration.ofSeconds(20));
+        Response retry = api.post(key, from, to, 100, "EUR");
+
+        assertEquals(202, retry.statusCode(), "the first answer's status, though the transfer has completed since");
+        assertEquals(first.asString(), retry.asString(), "byte for byte the first answer");
+        assertEquals(first.header("Location"), retry.header("Location"));
+        assertEquals("true", retry.header("Idempotent-Replayed"));
+        assertNull(first.header("Idempotent-Replayed"));
+        assertEquals(1, transfersFrom(from));
+        assertEquals(900, ledger.balance(from), "the money moved once");
+    }
+
+    @Test
+    void the_same_key_with_a_different_request_is_refused_and_changes_nothing() throws Exception {
+        UUID from = ledger.openAccount("EUR", 1_000);
+        UUID to = ledger.openAccount("EUR", 0);
+        String key = UUID.randomUUID().toString();
+        assertEquals(202, api.post(key, from, to, 100, "EUR").statusCode());
+
+        Response other = api.post(key, from, to, 101, "EUR");
+
+        assertEquals(422, other.statusCode(), other.asString());
+        assertTrue(other.contentType().startsWith("application/problem+json"));
+        assertTrue(other.jsonPath().getString("type").endsWith("/idempotency-key-reused"));
+        assertEquals(1, transfersFrom(from));
+    }
+
+    @Test
+    void keys_belong_to_their_client() throws Exception {
+        UUID from = ledger.openAccount("EUR", 1_000);
+        UUID to = ledger.openAccount("EUR", 0);
+        String key = UUID.randomUUID().toString();
+
+        Response mine = api.post(key, from, to, 100, "EUR");
+        Response theirs = new Transfers().post(key, from, to, 100, "EUR");
+
+        assertEquals(202, theirs.statusCode(), theirs.asString());
+        assertNotEquals(mine.jsonPath().getString("id"), theirs.jsonPath().getString("id"));
+    }
+
+    @Test
+    void concurrent_requests_with_one_key_make_one_transfer_and_get_one_answer() throws Exception {
+        UUID from = ledger.openAccount("EUR", 1_000);
+        UUID to = ledger.openAccount("EUR", 0);
+        String key = UUID.randomUUID().toString();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Callable<Response>> requests = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                requests.add(() -> api.post(key, from, to, 250, "EUR"));
+            }
+            List<Response> responses = new ArrayList<>();
+            for (Future<Response> response : pool.invokeAll(requests)) {
+                responses.add(response.get());
+            }
+
+            Set<String> bodies = responses.stream().map(Response::asString).collect(Collectors.toSet());
+            assertEquals(Set.of(202), responses.stream().map(Response::statusCode).collect(Collectors.toSet()), bodies.toString());
+            assertEquals(1, bodies.size(), "one answer for all: " + bodies);
+            assertEquals(7, responses.stream().filter(r -> "true".equals(r.header("Idempotent-Replayed"))).count());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, transfersFrom(from));
+        Transfers.awaitFinal(String.valueOf(singleTransferId(from)), Duration.ofSeconds(20));
+        assertEquals(750, ledger.balance(from), "the money moved once");
+    }
+
+    @Test
+    void a_missing_key_is_a_400_and_writes_nothing() throws Exception {
+        UUID from = ledger.openAccount("EUR", 1_000);
+
+        Response response = api.request().body(Transfers.body(from, UUID.randomUUID(), 5, "EUR")).post("/transfers");
+
+        assertEquals(400, response.statusCode());
+        assertTrue(response.jsonPath().getString("detail").contains("Idempotency-Key"), response.asString());
+        assertEquals(0, transfersFrom(from));
+    }
+
+    @Test
+    void keys_past_their_retention_are_purged_and_then_free_for_a_new_transfer() throws Exception {
+        UUID from = ledger.openAccount("EUR", 1_000);
+        UUID to = ledger.openAccount("EUR", 0);
+        String key = UUID.randomUUID().toString();
+        String first = api.post(key, from, to, 10, "EUR").jsonPath().getString("id");
+        String kept = UUID.randomUUID().toString();
+        api.post(kept, from, to, 10, "EUR");
+        pool.preparedQuery("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = $1")
+                .execute(Tuple.of(key)).await().atMost(Duration.ofSeconds(10));
+
+        long purged = purge.purge().await().atMost(Duration.ofSeconds(30));
+
+        assertTrue(purged >= 1, "purged " + purged);
+        assertEquals(0, Transfers.count(pool, "SELECT count(*) FROM idempotency_keys WHERE key = $1", key));
+        assertEquals(1, Transfers.count(pool, "SELECT count(*) FROM idempotency_keys WHERE key = $1", kept),
+                "a key within its retention is kept");
+        String second = api.post(key, from, to, 10, "EUR").jsonPath().getString("id");
+        assertNotEquals(first, second, "a forgotten key makes a new transfer");
+    }
+
+    private long transfersFrom(UUID account) {
+        return Transfers.count(pool, "SELECT count(*) FROM transfers WHERE from_account_id = $1", account);
+    }
+
+    private UUID singleTransferId(UUID account) {
+        return pool.preparedQuery("SELECT id FROM transfers WHERE from_account_id = $1").execute(Tuple.of(account))
+                .await().atMost(Duration.ofSeconds(10)).iterator().next().getUUID("id");
+    }
+}
