@@ -9,10 +9,7 @@ import dev.corebank.testing.AccountServiceProcess;
 import dev.corebank.testing.FreshDatabases;
 import dev.corebank.testing.LocalStack;
 import dev.corebank.testing.RunId;
-import java.io.IOException;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -28,9 +25,6 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -153,7 +147,7 @@ public final class LedgerBenchmark {
             System.out.printf("%s started on database %s, commands from %s (%d partitions), JVM %s%n",
                     service, database, names.commands(), partitions(admin), String.join(" ", AccountServiceProcess.JVM));
             long openStart = System.nanoTime();
-            List<UUID> accounts = openAccounts(service, accountCount);
+            List<UUID> accounts = FundedAccounts.open(service, accountCount, CURRENCY, OPENING_DEPOSIT);
             System.out.printf("%,d %s accounts opened and funded over HTTP in %.1f s%n",
                     accountCount, CURRENCY, seconds(System.nanoTime() - openStart));
 
@@ -172,7 +166,7 @@ public final class LedgerBenchmark {
                     + " was lost or made)%n", single(db, BALANCE_SUM));
             summary(results.get(0), results.get(1), pgbenchTps);
         }
-        System.out.println(logFindings(LOG));
+        System.out.println(LogFindings.of("account-service", LOG));
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -281,42 +275,6 @@ public final class LedgerBenchmark {
 
     // ---------------------------------------------------------------------------------------------------
     // The workload
-
-    private List<UUID> openAccounts(AccountServiceProcess service, int count) throws Exception {
-        ExecutorService clients = Executors.newFixedThreadPool(8);
-        try {
-            List<Future<UUID>> opened = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                String owner = "bench-owner-" + i;
-                opened.add(clients.submit(() -> openFunded(service, owner)));
-            }
-            List<UUID> ids = new ArrayList<>(count);
-            for (Future<UUID> account : opened) {
-                ids.add(account.get());
-            }
-            return ids;
-        } finally {
-            clients.shutdownNow();
-        }
-    }
-
-    private UUID openFunded(AccountServiceProcess service, String owner) throws IOException, InterruptedException {
-        HttpResponse<String> opened = service.post("/accounts",
-                json.writeValueAsString(Map.of("ownerId", owner, "currency", CURRENCY, "overdraftLimit", 0)), Map.of());
-        expectCreated(opened, "opening an account");
-        UUID id = UUID.fromString(json.readTree(opened.body()).get("id").asText());
-        HttpResponse<String> deposited = service.post("/accounts/" + id + "/deposits",
-                json.writeValueAsString(Map.of("amount", OPENING_DEPOSIT)),
-                Map.of("Idempotency-Key", "bench-" + UUID.randomUUID()));
-        expectCreated(deposited, "the opening deposit");
-        return id;
-    }
-
-    private static void expectCreated(HttpResponse<String> response, String what) {
-        if (response.statusCode() != 201) {
-            throw new IllegalStateException(what + " answered " + response.statusCode() + ": " + response.body());
-        }
-    }
 
     /**
      * Uniform: any two different accounts. Hot: every other transfer credits the first account, the rest are
@@ -434,14 +392,6 @@ public final class LedgerBenchmark {
                 pgbenchTps.map(tps -> String.format("%.2f", uniform.perSecond() / tps)).orElse("n/a"));
         System.out.printf(row, "hot-account transfers", String.format("%,.0f /s", hot.perSecond()),
                 ">= 0.8 x uniform", String.format("%.2f", hot.perSecond() / uniform.perSecond()));
-    }
-
-    /** Counts of ERROR and WARN lines the service logged during the run. */
-    private static String logFindings(Path log) throws IOException {
-        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-        long errors = lines.stream().filter(line -> line.matches("^[0-9:.]+ ERROR .*")).count();
-        long warnings = lines.stream().filter(line -> line.matches("^[0-9:.]+ WARN .*")).count();
-        return String.format("account-service log %s: %d ERROR, %d WARN lines", log, errors, warnings);
     }
 
     private static double seconds(long nanos) {

@@ -1,31 +1,15 @@
 package dev.corebank.testing;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The packaged account-service (target/quarkus-app) as a process of its own, on a database, topics and
  * consumer groups that belong to one test or benchmark run. It can be killed and started again, on the
  * same port, to show what its clients do while the ledger is away.
  */
-public final class AccountServiceProcess implements AutoCloseable {
-
-    /** The same heap and collector as {@code bin/stack} gives the service, so the figures describe that setup. */
-    public static final List<String> JVM = List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC");
-
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+public final class AccountServiceProcess extends QuarkusServiceProcess {
 
     /** The topics and consumer groups the service reads and writes, fresh for the run. */
     public record Names(String commands, String events, String accounts, String commandsGroup, String readModelGroup) {
@@ -46,15 +30,18 @@ public final class AccountServiceProcess implements AutoCloseable {
         }
     }
 
-    private final int port;
-    private final ProcessBuilder builder;
-    private final Path log;
-    private Process process;
-
-    private AccountServiceProcess(int port, ProcessBuilder builder, Path log) {
-        this.port = port;
-        this.builder = builder;
-        this.log = log;
+    private AccountServiceProcess(LocalStack stack, String database, String user, Names names, Path log)
+            throws IOException {
+        super(new Packaged("account-service",
+                        System.getProperty("account.jar", "account-service/target/quarkus-app/quarkus-run.jar"),
+                        "account.opts"),
+                stack, database, user, List.of(
+                        "-Dcorebank.ledger.topics.commands=" + names.commands(),
+                        "-Dcorebank.ledger.topics.events=" + names.events(),
+                        "-Dcorebank.ledger.topics.accounts=" + names.accounts(),
+                        "-Dmp.messaging.incoming.ledger-commands.group.id=" + names.commandsGroup(),
+                        "-Dmp.messaging.incoming.account-changes.group.id=" + names.readModelGroup()),
+                log);
     }
 
     /**
@@ -64,132 +51,8 @@ public final class AccountServiceProcess implements AutoCloseable {
      */
     public static AccountServiceProcess start(LocalStack stack, String database, String user, Names names, Path log)
             throws Exception {
-        int port = freePort();
-        String jar = System.getProperty("account.jar", "account-service/target/quarkus-app/quarkus-run.jar");
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JVM);
-        command.addAll(List.of(
-                "-Dquarkus.http.port=" + port,
-                "-Dquarkus.datasource.username=" + user,
-                "-Dquarkus.datasource.jdbc.url=" + stack.jdbcUrl(database),
-                "-Dquarkus.datasource.reactive.url=" + stack.reactiveUrl(database),
-                "-Dquarkus.redis.hosts=" + stack.redisUrl(),
-                "-Dkafka.bootstrap.servers=" + stack.kafkaBootstrap(),
-                "-Dcorebank.ledger.topics.commands=" + names.commands(),
-                "-Dcorebank.ledger.topics.events=" + names.events(),
-                "-Dcorebank.ledger.topics.accounts=" + names.accounts(),
-                "-Dmp.messaging.incoming.ledger-commands.group.id=" + names.commandsGroup(),
-                "-Dmp.messaging.incoming.account-changes.group.id=" + names.readModelGroup()));
-        String extra = System.getProperty("account.opts", "").trim();
-        if (!extra.isEmpty()) {
-            command.addAll(List.of(extra.split("[\\s,]+")));
-        }
-        command.addAll(List.of("-jar", jar));
-        Files.createDirectories(log.toAbsolutePath().getParent());
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        Files.deleteIfExists(log);
-        // The prod profile builds its URLs from DB_* variables: point those at the run's database as well, so
-        // which setting wins cannot matter.
-        builder.environment().putAll(Map.of(
-                "QUARKUS_DEVSERVICES_ENABLED", "false",
-                "DB_HOST", stack.dbHost(),
-                "DB_PORT", Integer.toString(stack.dbPort()),
-                "DB_NAME", database,
-                "DB_USER", user));
-        AccountServiceProcess service = new AccountServiceProcess(port, builder, log);
+        AccountServiceProcess service = new AccountServiceProcess(stack, database, user, names, log);
         service.restart();
         return service;
-    }
-
-    /** Starts the service again after {@link #kill9} (or for the first time), and waits until it is ready. */
-    public void restart() throws Exception {
-        if (process != null && process.isAlive()) {
-            throw new IllegalStateException(this + " is still running");
-        }
-        process = builder.start();
-        try {
-            awaitReady(Duration.ofSeconds(120));
-        } catch (Exception e) {
-            close();
-            throw e;
-        }
-    }
-
-    /** SIGKILL: no shutdown hook, no goodbye to the database or the broker. */
-    public void kill9() throws InterruptedException {
-        process.destroyForcibly().waitFor();
-    }
-
-    /** The service's base URL, e.g. {@code http://127.0.0.1:40123}. */
-    public String url() {
-        return "http://127.0.0.1:" + port;
-    }
-
-    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    public HttpResponse<String> post(String path, String json, Map<String, String> headers)
-            throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json));
-        headers.forEach(request::header);
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    public Path log() {
-        return log;
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        if (process == null) {
-            return;
-        }
-        process.destroy();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-        }
-    }
-
-    @Override
-    public String toString() {
-        return "account-service (:" + port + (process == null ? "" : ", pid " + process.pid()) + ")";
-    }
-
-    private void awaitReady(Duration deadline) throws Exception {
-        Instant until = Instant.now().plus(deadline);
-        while (Instant.now().isBefore(until)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(this + " exited during start-up; see " + log);
-            }
-            try {
-                HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(uri("/q/health/ready"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-                if (ready.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException(this + " not ready within " + deadline + "; see " + log);
-    }
-
-    private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -1,0 +1,300 @@
+package dev.corebank.bench;
+
+import dev.corebank.bench.TransferLoad.Result;
+import dev.corebank.bench.TransferLoad.Step;
+import dev.corebank.testing.AccountServiceProcess;
+import dev.corebank.testing.FreshDatabases;
+import dev.corebank.testing.LocalStack;
+import dev.corebank.testing.QuarkusServiceProcess;
+import dev.corebank.testing.RelayProcess;
+import dev.corebank.testing.RunId;
+import dev.corebank.testing.TransferServiceProcess;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * Measures transfers end to end, as a client sees them: {@code POST /transfers} at fixed offered rates, open
+ * loop (see {@link TransferLoad}), against the packaged services as real processes on fresh databases, fresh
+ * topics and fresh consumer groups: account-service (the ledger), transfer-service, and one relay draining both
+ * outboxes. A transfer goes transfer-service (row and command in its outbox) → relay → ledger command topic →
+ * account-service (posting and reply in its outbox) → relay → ledger event topic → transfer-service (settles
+ * the row, NOTIFY) → the request waiting with {@code Prefer: wait}.
+ *
+ * <p>After a warm-up that is not counted, one step per offered rate: by default 0.25, 0.5 and 1.0 times
+ * pgbench TPC-B tps ({@code -Dpgbench.tps}), where the first is where the latency target applies, the second
+ * where the throughput target does, and the third shows the ceiling; {@code -Drates=300,600,1200} and
+ * {@code -Dseconds=30} override them; {@code -Dwarmup.rate} and {@code -Dwarmup.seconds=10} set the warm-up,
+ * {@code -Daccounts=1000} the accounts, {@code -Dconnections=512} the client's bound on requests in flight.
+ * Each step prints its completed transfers per second and the latency from a request's intended start to the
+ * client seeing its transfer COMPLETED, then the service's own view of the same transfers from its database.
+ *
+ * <p>Prints figures, asserts nothing. Run through {@code bin/bench transfers}, which runs pgbench TPC-B in the
+ * same run and hands its tps over for the steps and the summary.
+ */
+public final class TransferBenchmark {
+
+    private static final String LEDGER_OWNER = "account_svc";
+    private static final String TRANSFER_OWNER = "transfer_svc";
+    private static final String RELAY_ROLE = "outbox_relay";
+    private static final String CURRENCY = "EUR";
+    /** Large enough that no run's random debits bring an account near zero: nothing is refused for funds. */
+    private static final long OPENING_DEPOSIT = 1_000_000_000L;
+    /** Offered rates of the default steps, as fractions of pgbench TPC-B tps; the first is the latency target's. */
+    private static final double[] STEPS_OF_PGBENCH = {0.25, 0.5, 1.0};
+    private static final double LATENCY_STEP_OF_PGBENCH = 0.25;
+    private static final double THROUGHPUT_TARGET_OF_PGBENCH = 0.5;
+    private static final double P99_TARGET_MILLIS = 50;
+    private static final Path LEDGER_LOG = Path.of(".stack", "logs", "bench-transfers-account-service.log");
+    private static final Path SERVICE_LOG = Path.of(".stack", "logs", "bench-transfers-transfer-service.log");
+    private static final Path RELAY_LOG = Path.of(".stack", "logs", "bench-transfers-relay.log");
+
+    /** Token buckets that never run dry: the benchmark measures transfers, not the rate limiter (which still runs). */
+    private static final Map<String, String> UNLIMITED = Map.of(
+            "corebank.transfers.rate-limits.per-account.capacity", "1000000",
+            "corebank.transfers.rate-limits.per-account.per-second", "1000000",
+            "corebank.transfers.rate-limits.per-client.capacity", "1000000",
+            "corebank.transfers.rate-limits.per-client.per-second", "1000000");
+
+    // Transfers of one step are those created in its wall-clock span: created_at is the instant in the id the
+    // service gave the transfer on acceptance, completed_at the ledger's posting.
+    private static final String SERVICE_VIEW = """
+            SELECT count(*) FILTER (WHERE status = 'COMPLETED') AS completed,
+                   count(*) FILTER (WHERE status <> 'COMPLETED') AS other,
+                   count(*) FILTER (WHERE send_count > 1) AS resent,
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - created_at) * 1000)
+                       FILTER (WHERE status = 'COMPLETED') AS p50_ms,
+                   percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - created_at) * 1000)
+                       FILTER (WHERE status = 'COMPLETED') AS p99_ms
+            FROM transfers WHERE created_at >= ? AND created_at < ?""";
+    private static final String STATUSES = "SELECT status, count(*) AS n FROM transfers GROUP BY status ORDER BY status";
+
+    /** The service's own figures for one step's transfers, from its database; latencies in ms. */
+    record ServiceView(long completed, long other, long resent, double p50, double p99) {
+    }
+
+    /** What the run was asked to do. The warm-up offers half the first step's rate unless told otherwise. */
+    record Settings(int accounts, int warmupRate, int warmupSeconds, List<Step> steps, int connections,
+            Optional<Double> pgbenchTps) {
+    }
+
+    private final LocalStack stack;
+    private final AccountServiceProcess.Names ledgerNames = AccountServiceProcess.Names.of(RunId.VALUE);
+    private final TransferServiceProcess.Names names = TransferServiceProcess.Names.of(RunId.VALUE, ledgerNames);
+
+    private TransferBenchmark(LocalStack stack) {
+        this.stack = stack;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Optional<Double> pgbenchTps = Optional.ofNullable(System.getProperty("pgbench.tps"))
+                .filter(value -> !value.isBlank())
+                .map(Double::valueOf);
+        List<Step> steps = steps(pgbenchTps, Integer.getInteger("seconds", 30));
+        Settings settings = new Settings(Integer.getInteger("accounts", 1_000),
+                Integer.getInteger("warmup.rate", Math.max(1, steps.get(0).rate() / 2)),
+                Integer.getInteger("warmup.seconds", 10),
+                steps, Integer.getInteger("connections", 512), pgbenchTps);
+        LocalStack stack = LocalStack.fromEnvironment()
+                .orElseThrow(() -> new IllegalStateException("run through bin/bench, which sets the local stack"));
+        new TransferBenchmark(stack).run(settings);
+        System.exit(0);
+    }
+
+    /** {@code -Drates} if given, else the fractions of pgbench tps; labelled with their fraction of pgbench. */
+    private static List<Step> steps(Optional<Double> pgbenchTps, int seconds) {
+        String rates = System.getProperty("rates", "").trim();
+        Stream<Integer> offered;
+        if (!rates.isEmpty()) {
+            offered = Arrays.stream(rates.split(",")).map(String::trim).map(Integer::valueOf);
+        } else {
+            double tps = pgbenchTps.orElseThrow(() -> new IllegalStateException(
+                    "no -Dpgbench.tps to derive the offered rates from: run through bin/bench, or give -Drates=..."));
+            offered = Arrays.stream(STEPS_OF_PGBENCH).mapToObj(fraction -> (int) Math.max(1, Math.round(fraction * tps)));
+        }
+        return offered
+                .map(rate -> new Step(pgbenchTps.map(tps -> String.format("%.2f x pgbench", rate / tps)).orElse(""),
+                        rate, seconds))
+                .toList();
+    }
+
+    private void run(Settings settings) throws Exception {
+        try (FreshDatabases databases = new FreshDatabases(stack);
+                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap()))) {
+            String ledgerDatabase = databases.create("accounts", LEDGER_OWNER, RELAY_ROLE);
+            String transferDatabase = databases.create("transfers", TRANSFER_OWNER, RELAY_ROLE);
+            createTopics(admin);
+            try {
+                measureAll(ledgerDatabase, transferDatabase, settings);
+            } finally {
+                admin.deleteTopics(topics()).all().get(30, TimeUnit.SECONDS);
+            }
+        }
+        System.out.println(LogFindings.of("account-service", LEDGER_LOG));
+        System.out.println(LogFindings.of("transfer-service", SERVICE_LOG));
+        System.out.println(LogFindings.of("relay", RELAY_LOG));
+    }
+
+    // The relay starts last: it drains outbox tables that the services' migrations create.
+    private void measureAll(String ledgerDatabase, String transferDatabase, Settings settings) throws Exception {
+        try (AccountServiceProcess ledger = AccountServiceProcess.start(stack, ledgerDatabase, LEDGER_OWNER, ledgerNames,
+                        LEDGER_LOG);
+                TransferServiceProcess service = TransferServiceProcess.start(stack, transferDatabase, TRANSFER_OWNER,
+                        names, UNLIMITED, SERVICE_LOG);
+                RelayProcess relay = RelayProcess.start("bench", stack, Map.of(
+                        "accounts", stack.reactiveUrl(ledgerDatabase),
+                        "transfers", stack.reactiveUrl(transferDatabase)), RELAY_LOG);
+                Connection db = DriverManager.getConnection(stack.jdbcUrl(transferDatabase), TRANSFER_OWNER, "")) {
+            System.out.printf("%s on %s, %s on %s, %s draining both; services' JVM %s%n", service, transferDatabase,
+                    ledger, ledgerDatabase, relay, String.join(" ", QuarkusServiceProcess.JVM));
+            long openStart = System.nanoTime();
+            List<UUID> accounts = FundedAccounts.open(ledger, settings.accounts(), CURRENCY, OPENING_DEPOSIT);
+            System.out.printf("%,d %s accounts opened and funded over HTTP in %.1f s; transfers between uniformly random"
+                            + " pairs, Prefer: wait=30, at most %d requests in flight%n",
+                    settings.accounts(), CURRENCY, (System.nanoTime() - openStart) / 1e9, settings.connections());
+            try (TransferLoad load = new TransferLoad(service.url(), accounts, CURRENCY, settings.connections())) {
+                Result warmed = load.run(new Step("warm-up", settings.warmupRate(), settings.warmupSeconds()));
+                System.out.printf("warm-up: %,d transfers/s offered for %d s, %,.0f completed/s, p99 %.1f ms (not counted)%n",
+                        warmed.step().rate(), warmed.step().seconds(), warmed.completedPerSecond(),
+                        millis(warmed.latency().getValueAtPercentile(99)));
+                List<Result> results = new ArrayList<>();
+                for (Step step : settings.steps()) {
+                    Result result = load.run(step);
+                    print(result, serviceView(db, result));
+                    results.add(result);
+                }
+                System.out.println("check: transfers in transfer-service's database by status: " + statuses(db));
+                summary(results, settings.pgbenchTps());
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // The service's view
+
+    private static ServiceView serviceView(Connection db, Result result) throws SQLException {
+        try (PreparedStatement query = db.prepareStatement(SERVICE_VIEW)) {
+            query.setObject(1, OffsetDateTime.ofInstant(result.from(), ZoneOffset.UTC));
+            query.setObject(2, OffsetDateTime.ofInstant(result.to(), ZoneOffset.UTC));
+            try (ResultSet rs = query.executeQuery()) {
+                rs.next();
+                return new ServiceView(rs.getLong("completed"), rs.getLong("other"), rs.getLong("resent"),
+                        millisOrNaN(rs, "p50_ms"), millisOrNaN(rs, "p99_ms"));
+            }
+        }
+    }
+
+    /** NaN when there was nothing to take a percentile of. */
+    private static double millisOrNaN(ResultSet rs, String column) throws SQLException {
+        double millis = rs.getDouble(column);
+        return rs.wasNull() ? Double.NaN : millis;
+    }
+
+    private static String statuses(Connection db) throws SQLException {
+        List<String> counts = new ArrayList<>();
+        try (PreparedStatement query = db.prepareStatement(STATUSES); ResultSet rs = query.executeQuery()) {
+            while (rs.next()) {
+                counts.add(String.format("%,d %s", rs.getLong("n"), rs.getString("status")));
+            }
+        }
+        return counts.isEmpty() ? "none" : String.join(", ", counts);
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Kafka
+
+    /** The run's topics, created up front with the broker's defaults so no service waits for auto-creation. */
+    private List<String> topics() {
+        List<String> topics = new ArrayList<>(ledgerNames.topics());
+        topics.addAll(names.ownTopics());
+        return topics;
+    }
+
+    private void createTopics(Admin admin) throws Exception {
+        admin.createTopics(topics().stream()
+                        .map(topic -> new NewTopic(topic, Optional.empty(), Optional.empty()))
+                        .toList())
+                .all().get(30, TimeUnit.SECONDS);
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Printing
+
+    private static void print(Result result, ServiceView service) {
+        Step step = result.step();
+        Histogram latency = result.latency();
+        System.out.printf("%,d transfers/s offered%s for %d s: sent %,.0f/s (%,d over 10 ms late), completed %,.0f/s"
+                        + " during the step, %s%n",
+                step.rate(), step.label().isEmpty() ? "" : " (" + step.label() + ")", step.seconds(), result.sendRate(),
+                result.late(), result.completedPerSecond(), result.drained()
+                        ? String.format("backlog drained %.2f s after", result.drainSeconds())
+                        : String.format("backlog NOT drained: %,d requests still open, %,d of them never sent",
+                                result.unfinished(), result.dropped()));
+        System.out.printf("    intended start -> COMPLETED seen: p50 %.1f ms  p95 %.1f ms  p99 %.1f ms  p99.9 %.1f ms"
+                        + "  max %.1f ms (%,d transfers)%n",
+                millis(latency.getValueAtPercentile(50)), millis(latency.getValueAtPercentile(95)),
+                millis(latency.getValueAtPercentile(99)), millis(latency.getValueAtPercentile(99.9)),
+                millis(latency.getMaxValue()), latency.getTotalCount());
+        System.out.printf("    not COMPLETED: %s; errors: %s%n", counts(result.outcomes()), counts(result.errors()));
+        System.out.printf("    service's view (created_at -> ledger's posting): %,d COMPLETED, %,d other, %,d re-sent"
+                        + " by the sweeper; p50 %.1f ms  p99 %.1f ms%n",
+                service.completed(), service.other(), service.resent(), service.p50(), service.p99());
+    }
+
+    private static void summary(List<Result> results, Optional<Double> pgbenchTps) {
+        Result best = results.stream().max(Comparator.comparingDouble(Result::completedPerSecond)).orElseThrow();
+        Result latencyStep = latencyStep(results, pgbenchTps);
+        double p99 = millis(latencyStep.latency().getValueAtPercentile(99));
+        String row = "  %-36s %16s   %-32s %s%n";
+        System.out.println();
+        System.out.println("summary (targets are reported, not asserted)");
+        System.out.printf(row, "figure", "value", "target", "ratio");
+        System.out.printf(row, "pgbench TPC-B", pgbenchTps.map(tps -> String.format("%,.0f tps", tps)).orElse("not run"),
+                "", "");
+        System.out.printf(row, String.format("completed transfers/s (at %,d/s)", best.step().rate()),
+                String.format("%,.0f /s", best.completedPerSecond()),
+                String.format(">= %.1f x pgbench TPC-B tps", THROUGHPUT_TARGET_OF_PGBENCH),
+                pgbenchTps.map(tps -> String.format("%.2f", best.completedPerSecond() / tps)).orElse("n/a"));
+        System.out.printf(row, String.format("p99 at %,d/s offered", latencyStep.step().rate()),
+                String.format("%.1f ms", p99),
+                String.format("<= %.0f ms at %.2f x pgbench", P99_TARGET_MILLIS, LATENCY_STEP_OF_PGBENCH),
+                String.format("%.2f", p99 / P99_TARGET_MILLIS));
+    }
+
+    /** The step offered nearest the latency target's rate, or the first one when pgbench did not run. */
+    private static Result latencyStep(List<Result> results, Optional<Double> pgbenchTps) {
+        return pgbenchTps
+                .flatMap(tps -> results.stream().min(Comparator.comparingDouble(
+                        result -> Math.abs(result.step().rate() - LATENCY_STEP_OF_PGBENCH * tps))))
+                .orElse(results.get(0));
+    }
+
+    private static String counts(Map<String, Long> counts) {
+        return counts.isEmpty() ? "none" : counts.entrySet().stream()
+                .map(count -> String.format("%,d %s", count.getValue(), count.getKey()))
+                .collect(Collectors.joining(", "));
+    }
+
+    private static double millis(long nanos) {
+        return nanos / 1e6;
+    }
+}

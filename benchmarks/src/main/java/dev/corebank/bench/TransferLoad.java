@@ -1,0 +1,369 @@
+package dev.corebank.bench;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corebank.testing.RunId;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Open-loop load on transfer-service's {@code POST /transfers}. Each request has an intended start on a fixed
+ * clock (one every 1/rate s) and is issued then whatever earlier requests are doing; its latency runs from that
+ * intended start, not from when it was actually sent, so a stall of the service (or of this client) shows in
+ * the figures instead of quietly slowing the clock down. Each request asks to wait for its outcome
+ * ({@code Prefer: wait=30}), so the answer itself carries COMPLETED or REJECTED; one that comes back 202 anyway
+ * is polled with {@code GET /transfers/{id}} until final, and timed to then.
+ *
+ * <p>One HTTP client on two threads, no thread per request: the machine is shared with everything under test.
+ * HTTP/1.1 takes a connection per request in flight, so at most {@code connections} are in flight and further
+ * requests queue in this client, as behind any client's connection pool, still timed from their intended start.
+ * Without that bound an overloaded step would open a connection per waiting request, tens of thousands.
+ */
+final class TransferLoad implements AutoCloseable {
+
+    /** How long a request asks the service to wait for the ledger's answer: its most, so 202s stay rare. */
+    private static final int WAIT_SECONDS = 30;
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(WAIT_SECONDS + 5);
+    private static final long POLL_EVERY_MILLIS = 20;
+    /** A transfer still PENDING this long after its intended start is counted as PENDING and no longer polled. */
+    private static final Duration GIVE_UP_AFTER = Duration.ofSeconds(90);
+    /** How long after a step's last intended start its requests may take to finish before the next step starts. */
+    private static final Duration DRAIN_LIMIT = GIVE_UP_AFTER.plusSeconds(30);
+    /** A request sent later than this after its intended start waited for a connection or for a late clock. */
+    private static final long LATE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long HIGHEST_NANOS = TimeUnit.MINUTES.toNanos(10);
+    private static final int LARGEST_TRANSFER = 10_000;
+    private static final String CLIENT_ID = "bench";
+
+    /** One step of offered load: {@code rate} transfers per second for {@code seconds}. */
+    record Step(String label, int rate, int seconds) {
+
+        long requests() {
+            return (long) rate * seconds;
+        }
+    }
+
+    /**
+     * What one step came to. {@code completedInWindow} counts COMPLETED answers seen while the step was still
+     * offering load; {@code late} the requests sent over 10 ms after their intended start; {@code latency} holds
+     * every COMPLETED transfer's intended start to COMPLETED seen, in ns.
+     * {@code outcomes} counts the other final statuses (and PENDING for transfers given up on), {@code errors}
+     * the failed requests by HTTP status or exception; {@code unfinished} the requests still open when the drain
+     * limit ran out, {@code dropped} those among them never sent. {@code from} and {@code to} bound the step's
+     * transfers in wall time.
+     */
+    record Result(Step step, long sentInWindow, long late, long completedInWindow, Histogram latency,
+            Map<String, Long> outcomes, Map<String, Long> errors, long unfinished, long dropped, double drainSeconds,
+            Instant from, Instant to) {
+
+        double sendRate() {
+            return sentInWindow / (double) step.seconds();
+        }
+
+        double completedPerSecond() {
+            return completedInWindow / (double) step.seconds();
+        }
+
+        boolean drained() {
+            return unfinished == 0;
+        }
+    }
+
+    /** The request body of {@code POST /transfers}. */
+    record CreateTransfer(UUID fromAccountId, UUID toAccountId, long amount, String currency, String description) {
+    }
+
+    /** How a request ended as the client saw it: a transfer's final status, or an error. */
+    private record Ending(String label, boolean error) {
+
+        static final Ending COMPLETED = new Ending("COMPLETED", false);
+
+        static Ending status(String status) {
+            return "COMPLETED".equals(status) ? COMPLETED : new Ending(status, false);
+        }
+
+        static Ending error(String what) {
+            return new Ending(what, true);
+        }
+    }
+
+    /** A request due at {@code intendedAt} (System.nanoTime) and the step it counts for. */
+    private record Queued(long intendedAt, Tally tally) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final URI transfers;
+    private final String baseUrl;
+    private final List<UUID> accounts;
+    private final String currency;
+    private final int connections;
+    private final ExecutorService threads = Executors.newFixedThreadPool(2, runnable -> {
+        Thread thread = new Thread(runnable, "bench-http");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Executor pollDelay = CompletableFuture.delayedExecutor(POLL_EVERY_MILLIS, TimeUnit.MILLISECONDS, threads);
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .executor(threads)
+            .build();
+    private final ConcurrentLinkedQueue<Queued> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong keys = new AtomicLong();
+
+    TransferLoad(String baseUrl, List<UUID> accounts, String currency, int connections) {
+        this.baseUrl = baseUrl;
+        this.transfers = URI.create(baseUrl + "/transfers");
+        this.accounts = accounts;
+        this.currency = currency;
+        this.connections = connections;
+    }
+
+    /** Offers {@code step}'s load, then waits for its requests to finish (up to the drain limit). */
+    Result run(Step step) throws InterruptedException {
+        double periodNanos = 1e9 / step.rate();
+        long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
+        Tally tally = new Tally(start + TimeUnit.SECONDS.toNanos(step.seconds()));
+        Instant from = Instant.now();
+        for (long i = 0; i < step.requests(); i++) {
+            long intendedAt = start + Math.round(i * periodNanos);
+            sleepUntil(intendedAt);
+            tally.unfinished.incrementAndGet();
+            queue.add(new Queued(intendedAt, tally));
+            pump();
+        }
+        sleepUntil(tally.windowEnd);
+        double drainSeconds = awaitDrained(tally);
+        // Requests of an overloaded step still waiting for a connection would otherwise load the next step.
+        long dropped = Double.isNaN(drainSeconds) ? dropQueued(tally) : 0;
+        return tally.result(step, dropped, drainSeconds, from, Instant.now());
+    }
+
+    @Override
+    public void close() {
+        // Java 17's HttpClient has no close: its connections go with its executor and the JVM.
+        threads.shutdownNow();
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Sending
+
+    /**
+     * Sends queued requests while fewer than {@code connections} are in flight. Called by the clock and by every
+     * request that finishes; the claim-then-poll order means a request queued while another thread gives its
+     * claim back is still sent by one of the two.
+     */
+    private void pump() {
+        while (true) {
+            int now = inFlight.get();
+            if (now >= connections) {
+                return;
+            }
+            if (!inFlight.compareAndSet(now, now + 1)) {
+                continue;
+            }
+            Queued next = queue.poll();
+            if (next != null) {
+                send(next);
+                continue;
+            }
+            inFlight.decrementAndGet();
+            if (queue.isEmpty()) {
+                return;
+            }
+        }
+    }
+
+    private void send(Queued request) {
+        request.tally().sent(request.intendedAt(), System.nanoTime());
+        http.sendAsync(post(), HttpResponse.BodyHandlers.ofString())
+                .thenCompose(response -> outcome(response, request.intendedAt()))
+                .exceptionally(TransferLoad::failed)
+                .thenAccept(ending -> finished(request, ending, System.nanoTime()));
+    }
+
+    private void finished(Queued request, Ending ending, long seenAt) {
+        inFlight.decrementAndGet();
+        request.tally().record(request.intendedAt(), ending, seenAt);
+        pump();
+    }
+
+    private CompletableFuture<Ending> outcome(HttpResponse<String> response, long intendedAt) {
+        return switch (response.statusCode()) {
+            case 200 -> done(Ending.status(field(response, "status")));
+            case 202 -> poll(field(response, "id"), intendedAt);
+            default -> done(Ending.error("HTTP " + response.statusCode() + " on POST"));
+        };
+    }
+
+    /** Reads the transfer every {@value #POLL_EVERY_MILLIS} ms until it is final or the benchmark gives up on it. */
+    private CompletableFuture<Ending> poll(String id, long intendedAt) {
+        if (System.nanoTime() - intendedAt > GIVE_UP_AFTER.toNanos()) {
+            return done(Ending.status("PENDING"));
+        }
+        return CompletableFuture.runAsync(() -> { }, pollDelay)
+                .thenCompose(ignored -> http.sendAsync(get(id), HttpResponse.BodyHandlers.ofString()))
+                .thenCompose(response -> {
+                    if (response.statusCode() != 200) {
+                        return done(Ending.error("HTTP " + response.statusCode() + " on GET"));
+                    }
+                    String status = field(response, "status");
+                    return "PENDING".equals(status) ? poll(id, intendedAt) : done(Ending.status(status));
+                });
+    }
+
+    private HttpRequest post() {
+        return HttpRequest.newBuilder(transfers)
+                .timeout(REQUEST_TIMEOUT)
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", "bench-" + RunId.VALUE + "-" + keys.incrementAndGet())
+                .header("X-Client-Id", CLIENT_ID)
+                .header("Prefer", "wait=" + WAIT_SECONDS)
+                .POST(HttpRequest.BodyPublishers.ofString(body()))
+                .build();
+    }
+
+    private HttpRequest get(String id) {
+        return HttpRequest.newBuilder(URI.create(baseUrl + "/transfers/" + id)).timeout(REQUEST_TIMEOUT).build();
+    }
+
+    /** A uniformly random pair of different accounts; small amounts, so no account runs dry. */
+    private String body() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        int from = random.nextInt(accounts.size());
+        int to = (from + 1 + random.nextInt(accounts.size() - 1)) % accounts.size();
+        try {
+            return JSON.writeValueAsString(new CreateTransfer(accounts.get(from), accounts.get(to),
+                    1 + random.nextInt(LARGEST_TRANSFER), currency, "bench"));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a transfer request always serializes", e);
+        }
+    }
+
+    private static String field(HttpResponse<String> response, String name) {
+        try {
+            JsonNode body = JSON.readTree(response.body());
+            return body.path(name).asText();
+        } catch (IOException e) {
+            throw new IllegalStateException("not a transfer: " + response.body(), e);
+        }
+    }
+
+    private static Ending failed(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return Ending.error(cause.getClass().getSimpleName());
+    }
+
+    private static <T> CompletableFuture<T> done(T value) {
+        return CompletableFuture.completedFuture(value);
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Waiting
+
+    private static void sleepUntil(long nanoTime) {
+        for (long left = nanoTime - System.nanoTime(); left > 0; left = nanoTime - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+        }
+    }
+
+    private long dropQueued(Tally tally) {
+        long dropped = 0;
+        for (Queued queued : queue) {
+            if (queued.tally() == tally && queue.remove(queued)) {
+                dropped++;
+            }
+        }
+        return dropped;
+    }
+
+    /** Seconds from the step's end until its last request finished, or NaN if some did not within the limit. */
+    private static double awaitDrained(Tally tally) throws InterruptedException {
+        long deadline = tally.windowEnd + DRAIN_LIMIT.toNanos();
+        while (tally.unfinished.get() > 0) {
+            if (System.nanoTime() > deadline) {
+                return Double.NaN;
+            }
+            Thread.sleep(10);
+        }
+        return Math.max(0, tally.lastSeenAt.get() - tally.windowEnd) / 1e9;
+    }
+
+    /** One step's counts, filled in by the clock and the HTTP client's threads. */
+    private static final class Tally {
+
+        private final long windowEnd;
+        private final Histogram latency = new ConcurrentHistogram(HIGHEST_NANOS, 3);
+        private final LongAdder sentInWindow = new LongAdder();
+        private final LongAdder late = new LongAdder();
+        private final LongAdder completedInWindow = new LongAdder();
+        private final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
+        private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+        private final AtomicLong unfinished = new AtomicLong();
+        private final AtomicLong lastSeenAt = new AtomicLong();
+
+        Tally(long windowEnd) {
+            this.windowEnd = windowEnd;
+        }
+
+        void sent(long intendedAt, long at) {
+            if (at <= windowEnd) {
+                sentInWindow.increment();
+            }
+            if (at - intendedAt > LATE_NANOS) {
+                late.increment();
+            }
+        }
+
+        void record(long intendedAt, Ending ending, long seenAt) {
+            if (ending == Ending.COMPLETED) {
+                latency.recordValue(Math.min(seenAt - intendedAt, HIGHEST_NANOS));
+                if (seenAt <= windowEnd) {
+                    completedInWindow.increment();
+                }
+            } else {
+                (ending.error() ? errors : outcomes).computeIfAbsent(ending.label(), label -> new LongAdder()).increment();
+            }
+            lastSeenAt.accumulateAndGet(seenAt, Math::max);
+            unfinished.decrementAndGet();
+        }
+
+        Result result(Step step, long dropped, double drainSeconds, Instant from, Instant to) {
+            return new Result(step, sentInWindow.sum(), late.sum(), completedInWindow.sum(), latency.copy(),
+                    sums(outcomes), sums(errors), unfinished.get(), dropped, drainSeconds, from, to);
+        }
+
+        private static Map<String, Long> sums(Map<String, LongAdder> counts) {
+            Map<String, Long> sums = new TreeMap<>();
+            counts.forEach((label, count) -> sums.put(label, count.sum()));
+            return sums;
+        }
+    }
+}
