@@ -17,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -36,6 +37,10 @@ import org.jboss.logging.Logger;
 public class LedgerReplies {
 
     private static final Logger LOG = Logger.getLogger(LedgerReplies.class);
+
+    /** The answers to transfer commands; every other ledger event is passed over unread. */
+    private static final Set<Class<? extends LedgerEvent>> TRANSFER_REPLIES =
+            Set.of(LedgerEvent.TransferPosted.class, LedgerEvent.TransferRejected.class);
 
     private final TransferService transfers;
     private final ObjectMapper json;
@@ -76,21 +81,21 @@ public class LedgerReplies {
         if (type == null || record.value() == null) {
             return null;
         }
-        String name = new String(type.value(), StandardCharsets.UTF_8);
+        Class<? extends LedgerEvent> eventType = LedgerEvent.TYPES.get(new String(type.value(), StandardCharsets.UTF_8));
+        if (!TRANSFER_REPLIES.contains(eventType)) {
+            return null;
+        }
         try {
-            if (name.equals(LedgerEvent.TransferPosted.class.getSimpleName())) {
-                LedgerEvent.TransferPosted posted = read(record, LedgerEvent.TransferPosted.class);
+            LedgerEvent event = read(record, eventType);
+            if (event instanceof LedgerEvent.TransferPosted posted) {
                 return Outcome.completed(posted.commandId(), posted.postedAt());
             }
-            if (name.equals(LedgerEvent.TransferRejected.class.getSimpleName())) {
-                LedgerEvent.TransferRejected rejected = read(record, LedgerEvent.TransferRejected.class);
-                return Outcome.rejected(rejected.commandId(), rejected.reason().name(), rejected.detail());
-            }
-            return null;
+            LedgerEvent.TransferRejected rejected = (LedgerEvent.TransferRejected) event;
+            return Outcome.rejected(rejected.commandId(), rejected.reason().name(), rejected.detail());
         } catch (Exception e) {
             unreadable.increment();
-            LOG.warnf("skipping unreadable %s at %s-%d@%d: %s", name, record.topic(), record.partition(), record.offset(),
-                    e.getMessage());
+            LOG.warnf("skipping unreadable %s at %s-%d@%d: %s", eventType.getSimpleName(), record.topic(),
+                    record.partition(), record.offset(), e.getMessage());
             return null;
         }
     }

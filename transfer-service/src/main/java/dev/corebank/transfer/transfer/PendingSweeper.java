@@ -4,8 +4,10 @@ import dev.corebank.transfer.config.TransferConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
@@ -25,6 +27,7 @@ public class PendingSweeper {
     private final TransferConfig.Sweeper config;
     private final Counter resent;
     private final AtomicLong pending = new AtomicLong();
+    private volatile boolean stopping;
 
     public PendingSweeper(TransferService transfers, TransferConfig config, MeterRegistry registry) {
         this.transfers = transfers;
@@ -37,8 +40,16 @@ public class PendingSweeper {
                 .register(registry);
     }
 
+    void onStop(@Observes ShutdownEvent stop) {
+        stopping = true;
+    }
+
     @Scheduled(every = "${corebank.transfers.sweeper.interval:PT5S}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
+        if (stopping) {
+            // The pool is closing: a sweep now would only fail. The next replica's sweeper carries on.
+            return Uni.createFrom().voidItem();
+        }
         return transfers.resendStale(config.resendAfter(), config.batch())
                 .invoke(count -> {
                     if (count > 0) {
