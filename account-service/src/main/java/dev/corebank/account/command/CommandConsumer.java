@@ -10,7 +10,6 @@ import dev.corebank.platform.inbox.MalformedMessage;
 import dev.corebank.platform.outbox.CloudEvents;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.impl.NoStackTraceTimeoutException;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -88,18 +87,10 @@ public class CommandConsumer {
     }
 
     static boolean retryable(Throwable failure) {
-        if (Inbox.transientFailure(failure) || failure instanceof LockSetChanged
-                || failure instanceof NoStackTraceTimeoutException) {
-            return true;
-        }
-        if (failure instanceof PgException pg && pg.getSqlState() != null) {
-            String state = pg.getSqlState();
-            // 53: out of connections or memory; 25006: read-only (a failover under way); 57014: statement timeout;
-            // 23505 on these keys: another consumer applied the same command id at the same moment.
-            return state.startsWith("53") || state.equals("25006") || state.equals("57014")
-                    || state.equals("23505") && RACED_KEYS.contains(pg.getConstraint());
-        }
-        return false;
+        // 23505 on these keys: another consumer applied the same command id at the same moment.
+        return Inbox.databaseUnavailable(failure) || failure instanceof LockSetChanged
+                || failure instanceof PgException pg && "23505".equals(pg.getSqlState())
+                        && RACED_KEYS.contains(pg.getConstraint());
     }
 
     private LedgerCommand parse(ConsumerRecord<String, String> record) {

@@ -8,6 +8,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
+import io.vertx.core.impl.NoStackTraceTimeoutException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import java.net.ConnectException;
@@ -115,6 +116,23 @@ public class Inbox {
             return state.startsWith("08") || state.startsWith("57P") || state.equals("40001") || state.equals("40P01");
         }
         return failure instanceof ConnectException || failure instanceof ClosedConnectionException;
+    }
+
+    /**
+     * {@link #transientFailure} or the database overloaded: no pooled connection in time, out of
+     * connections or memory (53xxx), read-only during a failover (25006), a statement timeout (57014).
+     * Batch consumers retry these without limit, holding their partitions, as they say nothing about the
+     * messages.
+     */
+    public static boolean databaseUnavailable(Throwable failure) {
+        if (transientFailure(failure) || failure instanceof NoStackTraceTimeoutException) {
+            return true;
+        }
+        if (failure instanceof PgException pg && pg.getSqlState() != null) {
+            String state = pg.getSqlState();
+            return state.startsWith("53") || state.equals("25006") || state.equals("57014");
+        }
+        return false;
     }
 
     /** The CloudEvents id of a Kafka record, which every relayed record carries. */

@@ -11,8 +11,6 @@ import dev.corebank.transfer.transfer.TransferService;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.impl.NoStackTraceTimeoutException;
-import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -71,7 +69,7 @@ public class LedgerReplies {
         }
         // Failures here are the database's, never the answers': retried until it is back, holding the partitions.
         return transfers.settle(outcomes.values().stream().toList())
-                .onFailure(LedgerReplies::retryable)
+                .onFailure(Inbox::databaseUnavailable)
                 .retry().withBackOff(retries.initialBackoff(), retries.maxBackoff()).indefinitely()
                 .replaceWithVoid();
     }
@@ -106,12 +104,5 @@ public class LedgerReplies {
             throw new IllegalArgumentException("null payload");
         }
         return value;
-    }
-
-    static boolean retryable(Throwable failure) {
-        return Inbox.transientFailure(failure) || failure instanceof NoStackTraceTimeoutException
-                || failure instanceof PgException pg && pg.getSqlState() != null
-                        && (pg.getSqlState().startsWith("53") || pg.getSqlState().startsWith("40")
-                                || pg.getSqlState().equals("25006") || pg.getSqlState().equals("57014"));
     }
 }
