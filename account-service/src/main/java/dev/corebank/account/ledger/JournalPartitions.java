@@ -1,6 +1,7 @@
 package dev.corebank.account.ledger;
 
 import dev.corebank.account.config.LedgerConfig;
+import dev.corebank.platform.partition.MonthPartitions;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -25,7 +26,6 @@ public class JournalPartitions {
 
     private static final Logger LOG = Logger.getLogger(JournalPartitions.class);
 
-    private static final String ENSURE = "SELECT journal_ensure_partitions($1) AS created";
     private static final String LIST = """
             SELECT name, schema, archived, month, bounds, estimated_rows FROM journal_partitions
             ORDER BY month NULLS LAST, name""";
@@ -33,10 +33,12 @@ public class JournalPartitions {
 
     private final Pool pool;
     private final LedgerConfig config;
+    private final MonthPartitions months;
 
     public JournalPartitions(Pool pool, LedgerConfig config) {
         this.pool = pool;
         this.config = config;
+        this.months = new MonthPartitions(pool, "journal", "journal_ensure_partitions");
     }
 
     void onStart(@Observes StartupEvent start) {
@@ -45,22 +47,12 @@ public class JournalPartitions {
 
     @Scheduled(cron = "${corebank.ledger.partition-cron:0 15 0 * * ?}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> daily() {
-        return ensure()
-                .onFailure().invoke(e -> LOG.warn("journal partition upkeep failed; retried tomorrow or at start-up", e))
-                .onFailure().recoverWithNull()
-                .replaceWithVoid();
+        return months.upkeep(config.partitionMonthsAhead());
     }
 
     /** Creates the missing month partitions; returns how many it created. */
     public Uni<Integer> ensure() {
-        return pool.preparedQuery(ENSURE)
-                .execute(Tuple.of(config.partitionMonthsAhead()))
-                .map(rows -> rows.iterator().next().getInteger("created"))
-                .invoke(created -> {
-                    if (created > 0) {
-                        LOG.infof("created %d journal partitions", created);
-                    }
-                });
+        return months.ensure(config.partitionMonthsAhead());
     }
 
     public Uni<List<Partition>> list() {
