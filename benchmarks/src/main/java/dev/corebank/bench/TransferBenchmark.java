@@ -43,10 +43,15 @@ import org.apache.kafka.clients.admin.NewTopic;
  * <p>After a warm-up that is not counted, one step per offered rate: by default 0.25, 0.5 and 1.0 times
  * pgbench TPC-B tps ({@code -Dpgbench.tps}), where the first is where the latency target applies, the second
  * where the throughput target does, and the third shows the ceiling; {@code -Drates=300,600,1200} and
- * {@code -Dseconds=30} override them; {@code -Dwarmup.rate} and {@code -Dwarmup.seconds=10} set the warm-up,
+ * {@code -Dseconds=30} override them; {@code -Dwarmup.rate} and {@code -Dwarmup.seconds=120} set the warm-up,
  * {@code -Daccounts=1000} the accounts, {@code -Dconnections=512} the client's bound on requests in flight.
  * Each step prints its completed transfers per second and the latency from a request's intended start to the
- * client seeing its transfer COMPLETED, then the service's own view of the same transfers from its database.
+ * client seeing its transfer COMPLETED, then the service's own view of the same transfers from its database, then
+ * the CPU time each process spent per completed transfer (see {@link CpuAccount}).
+ *
+ * <p>The warm-up is long because four JVMs and a broker share the machine's cores: their JIT compilers are still
+ * busy minutes after start, and a short warm-up measures the compilers rather than the code (the warm-up's own
+ * CPU line shows how much of each JVM's time went to them).
  *
  * <p>Prints figures, asserts nothing. Run through {@code bin/bench transfers}, which runs pgbench TPC-B in the
  * same run and hands its tps over for the steps and the summary.
@@ -112,7 +117,7 @@ public final class TransferBenchmark {
         List<Step> steps = steps(pgbenchTps, Integer.getInteger("seconds", 30));
         Settings settings = new Settings(Integer.getInteger("accounts", 1_000),
                 Integer.getInteger("warmup.rate", Math.max(1, steps.get(0).rate() / 2)),
-                Integer.getInteger("warmup.seconds", 10),
+                Integer.getInteger("warmup.seconds", 120),
                 steps, Integer.getInteger("connections", 512), pgbenchTps);
         LocalStack stack = LocalStack.fromEnvironment()
                 .orElseThrow(() -> new IllegalStateException("run through bin/bench, which sets the local stack"));
@@ -171,15 +176,25 @@ public final class TransferBenchmark {
             System.out.printf("%,d %s accounts opened and funded over HTTP in %.1f s; transfers between uniformly random"
                             + " pairs, Prefer: wait=30, at most %d requests in flight%n",
                     settings.accounts(), CURRENCY, (System.nanoTime() - openStart) / 1e9, settings.connections());
+            CpuAccount cpu = new CpuAccount(Map.entry("transfer-service", service.pid()),
+                    Map.entry("account-service", ledger.pid()), Map.entry("relay", relay.pid()),
+                    Map.entry("benchmark client", ProcessHandle.current().pid()));
             try (TransferLoad load = new TransferLoad(service.url(), accounts, CURRENCY, settings.connections())) {
+                CpuAccount.Sample warmupStart = cpu.sample();
                 Result warmed = load.run(new Step("warm-up", settings.warmupRate(), settings.warmupSeconds()));
                 System.out.printf("warm-up: %,d transfers/s offered for %d s, %,.0f completed/s, p99 %.1f ms (not counted)%n",
                         warmed.step().rate(), warmed.step().seconds(), warmed.completedPerSecond(),
                         millis(warmed.latency().getValueAtPercentile(99)));
+                System.out.println("    " + CpuAccount.perUnit(warmupStart, cpu.sample(), warmed.latency().getTotalCount(),
+                        "completed transfer"));
                 List<Result> results = new ArrayList<>();
                 for (Step step : settings.steps()) {
+                    CpuAccount.Sample before = cpu.sample();
                     Result result = load.run(step);
+                    CpuAccount.Sample after = cpu.sample();
                     print(result, serviceView(db, result));
+                    System.out.println("    " + CpuAccount.perUnit(before, after, result.latency().getTotalCount(),
+                            "completed transfer"));
                     results.add(result);
                 }
                 System.out.println("check: transfers in transfer-service's database by status: " + statuses(db));

@@ -123,6 +123,11 @@ public abstract class QuarkusServiceProcess implements AutoCloseable {
         return log;
     }
 
+    /** The running process's id, for accounting its CPU time. */
+    public long pid() {
+        return process.pid();
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (process == null) {

@@ -73,6 +73,11 @@ public final class RelayProcess implements AutoCloseable {
         return relay;
     }
 
+    /** The running process's id, for accounting its CPU time. */
+    public long pid() {
+        return process.pid();
+    }
+
     /** SIGKILL: no shutdown hook, no goodbye to the database or the broker. */
     public void kill9() throws InterruptedException {
         process.destroyForcibly().waitFor();
