@@ -1,0 +1,8 @@
+package dev.corebank.transfer;
+
+import dev.corebank.testing.StatementPlanningContract;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+class StatementPlanningTest extends StatementPlanningContract {
+}
