@@ -38,7 +38,7 @@ public abstract class QuarkusServiceProcess implements AutoCloseable {
     private final int port;
     private final ProcessBuilder builder;
     private final Path log;
-    private Process process;
+    private volatile Process process;
 
     /**
      * Prepares, but does not start, {@code service} on {@code database} as {@code user}, with its own
@@ -78,6 +78,13 @@ public abstract class QuarkusServiceProcess implements AutoCloseable {
                 "DB_PORT", Integer.toString(stack.dbPort()),
                 "DB_NAME", database,
                 "DB_USER", user));
+        // A run stopped with Ctrl-C or kill ends without its try-with-resources: take the service along.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Process running = process;
+            if (running != null) {
+                running.destroy();
+            }
+        }, name + "-stop"));
     }
 
     /** Starts the service again after {@link #kill9} (or for the first time), and waits until it is ready. */

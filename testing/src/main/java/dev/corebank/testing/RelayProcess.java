@@ -69,6 +69,8 @@ public final class RelayProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         RelayProcess relay = new RelayProcess(name, port, process);
+        // A run stopped with Ctrl-C or kill ends without its try-with-resources: take the relay along.
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "relay-" + name + "-stop"));
         relay.awaitReady(Duration.ofSeconds(60), log);
         return relay;
     }
