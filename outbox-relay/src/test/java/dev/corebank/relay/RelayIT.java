@@ -70,13 +70,14 @@ class RelayIT {
     private final String topic = "relay-it-" + RunId.VALUE;
 
     private FreshDatabases databases;
+    private String sourceDb;
     private Pool source;
     private Pool consumerDb;
 
     @BeforeEach
     void freshDatabases() {
         databases = new FreshDatabases(stack);
-        String sourceDb = OutboxDatabases.create(stack, databases, SOURCE, OWNER);
+        sourceDb = OutboxDatabases.create(stack, databases, SOURCE, OWNER);
         String consumer = OutboxDatabases.create(stack, databases, "consumer", "order_svc");
         source = pool(sourceDb, OWNER, WRITERS);
         consumerDb = pool(consumer, "order_svc", 2);
@@ -100,7 +101,6 @@ class RelayIT {
 
     @Test
     void two_relays_and_a_kill_9_mid_stream_lose_nothing_and_keep_each_aggregate_in_commit_order() throws Exception {
-        String sourceDb = databaseOf(source);
         RelayProcess a = RelayProcess.start("a", stack, SOURCE, sourceDb, log("a"));
         RelayProcess b = RelayProcess.start("b", stack, SOURCE, sourceDb, log("b"));
         RelayProcess restarted = null;
@@ -138,12 +138,47 @@ class RelayIT {
         }
     }
 
-    /** Waits until the writers committed {@code count} events; surfaces their failure if they stopped. */
-    private static void awaitCommitted(AtomicInteger committed, int count, CompletableFuture<Void> writers)
-            throws Exception {
-        await().atMost(WAIT).until(() -> writers.isDone() || committed.get() >= count);
+    /**
+     * Waits until the writers committed {@code count} events, for as long as they make progress: a slow
+     * machine only takes longer, a stall fails with what the source database's sessions were waiting on.
+     * Surfaces the writers' failure if they stopped.
+     */
+    private void awaitCommitted(AtomicInteger committed, int count, CompletableFuture<Void> writers) throws Exception {
+        int last = committed.get();
+        long lastProgress = System.nanoTime();
+        while (!writers.isDone() && committed.get() < count) {
+            Thread.sleep(100);
+            int now = committed.get();
+            if (now != last) {
+                last = now;
+                lastProgress = System.nanoTime();
+            } else if (System.nanoTime() - lastProgress > WAIT.toNanos()) {
+                throw new AssertionError("writers stalled at " + now + " of " + count + " events for " + WAIT
+                        + "; source sessions: " + sourceSessions());
+            }
+        }
         if (writers.isCompletedExceptionally()) {
             writers.get();
+        }
+    }
+
+    /** What every session on the source database is doing, seen as the admin (roles see only their own). */
+    private List<String> sourceSessions() {
+        Pool admin = PgBuilder.pool()
+                .connectingTo(PgConnectOptions.fromUri(stack.reactiveUrl(sourceDb)).setUser(stack.dbAdminUser()))
+                .using(vertx)
+                .build();
+        try {
+            List<String> sessions = new ArrayList<>();
+            for (Row row : admin.query("""
+                            SELECT usename, application_name, state, wait_event_type, wait_event, left(query, 80) AS query
+                            FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()""")
+                    .execute().await().atMost(WAIT)) {
+                sessions.add(row.toJson().encode());
+            }
+            return sessions;
+        } finally {
+            admin.close().await().atMost(WAIT);
         }
     }
 
@@ -222,10 +257,6 @@ class RelayIT {
 
     private static Path log(String relay) {
         return Path.of("target", "relay-it-" + relay + ".log");
-    }
-
-    private String databaseOf(Pool pool) {
-        return pool.query("SELECT current_database()").execute().await().atMost(WAIT).iterator().next().getString(0);
     }
 
     private Pool pool(String database, String user, int size) {
