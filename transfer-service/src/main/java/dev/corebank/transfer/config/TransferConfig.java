@@ -20,6 +20,8 @@ public interface TransferConfig {
     @WithDefault("3")
     int partitionMonthsAhead();
 
+    Batching batching();
+
     Idempotency idempotency();
 
     Sweeper sweeper();
@@ -27,6 +29,21 @@ public interface TransferConfig {
     RateLimits rateLimits();
 
     Topics topics();
+
+    /**
+     * Concurrent requests' writes share transactions (see GroupCommit): accepting transfers, and storing the
+     * answers of requests that waited. Under light load each request still has a transaction of its own.
+     */
+    interface Batching {
+
+        /** Most requests one transaction serves. */
+        @WithDefault("128")
+        int maxSize();
+
+        /** Most such transactions at once, of each kind; requests beyond them queue for the next. */
+        @WithDefault("4")
+        int maxInFlight();
+    }
 
     interface Idempotency {
 

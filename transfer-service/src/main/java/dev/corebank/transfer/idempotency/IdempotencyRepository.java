@@ -10,7 +10,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** The SQL of {@code idempotency_keys}. */
@@ -18,36 +21,62 @@ import java.util.UUID;
 public class IdempotencyRepository {
 
     // A concurrent insert of the same key waits here until the other transaction ends, then does nothing:
-    // of two racing requests exactly one claims the key.
+    // of two racing requests exactly one claims the key, also when both are in one batch. Keys go in in
+    // (client, key) order, so two batches that share keys wait for each other instead of deadlocking.
     private static final String CLAIM = """
             INSERT INTO idempotency_keys (client_id, key, fingerprint, transfer_id, created_at, in_flight_until,
                                           response_status, response_body)
-            VALUES ($1, $2, $3, $4, now(), $5, $6, $7)
-            ON CONFLICT (client_id, key) DO NOTHING""";
+            SELECT c.client_id, c.key, c.fingerprint, c.transfer_id, now(), c.in_flight_until, c.response_status,
+                   c.response_body
+            FROM unnest($1::text[], $2::text[], $3::bytea[], $4::uuid[], $5::timestamptz[], $6::int[], $7::text[])
+                     AS c(client_id, key, fingerprint, transfer_id, in_flight_until, response_status, response_body)
+            ORDER BY c.client_id, c.key
+            ON CONFLICT (client_id, key) DO NOTHING
+            RETURNING transfer_id""";
 
     private static final String FIND = """
             SELECT client_id, key, fingerprint, transfer_id, in_flight_until, response_status, response_body
             FROM idempotency_keys WHERE client_id = $1 AND key = $2""";
 
+    // Two batches answer the same key only when a retry answers for a first request that went away; should
+    // they deadlock, one fails and GroupCommit stores its answers one by one.
     private static final String ANSWER = """
-            UPDATE idempotency_keys SET response_status = $3, response_body = $4, in_flight_until = NULL
-            WHERE client_id = $1 AND key = $2 AND response_status IS NULL""";
+            UPDATE idempotency_keys k
+            SET response_status = a.status, response_body = a.body, in_flight_until = NULL
+            FROM unnest($1::text[], $2::text[], $3::int[], $4::text[]) AS a(client_id, key, status, body)
+            WHERE k.client_id = a.client_id AND k.key = a.key AND k.response_status IS NULL""";
 
     private static final String PURGE = """
             DELETE FROM idempotency_keys WHERE ctid = ANY (ARRAY(
                 SELECT ctid FROM idempotency_keys WHERE created_at < $1 LIMIT $2))""";
 
-    /**
-     * Binds the key to a new transfer: answered at once with {@code response}, or, with none, in flight until
-     * {@code inFlightUntil}. False if the key was already taken.
-     */
-    public Uni<Boolean> claim(SqlClient client, String clientId, String key, byte[] fingerprint, UUID transferId,
-            Instant inFlightUntil, Optional<StoredResponse> response) {
+    /** Binds each claim's key to its transfer unless the key is taken; returns the transfers whose claim held. */
+    public Uni<Set<UUID>> claim(SqlClient client, List<KeyClaim> claims) {
+        int n = claims.size();
+        String[] clients = new String[n];
+        String[] keys = new String[n];
+        Buffer[] fingerprints = new Buffer[n];
+        UUID[] transfers = new UUID[n];
+        OffsetDateTime[] inFlightUntil = new OffsetDateTime[n];
+        Integer[] statuses = new Integer[n];
+        String[] bodies = new String[n];
+        for (int i = 0; i < n; i++) {
+            KeyClaim claim = claims.get(i);
+            clients[i] = claim.clientId();
+            keys[i] = claim.key();
+            fingerprints[i] = Buffer.buffer(claim.fingerprint());
+            transfers[i] = claim.transferId();
+            inFlightUntil[i] = claim.inFlightUntil() == null ? null : claim.inFlightUntil().atOffset(ZoneOffset.UTC);
+            statuses[i] = claim.response().map(StoredResponse::status).orElse(null);
+            bodies[i] = claim.response().map(StoredResponse::body).orElse(null);
+        }
         return client.preparedQuery(CLAIM)
-                .execute(Tuple.tuple(Arrays.asList(clientId, key, Buffer.buffer(fingerprint), transferId,
-                        inFlightUntil == null ? null : inFlightUntil.atOffset(ZoneOffset.UTC),
-                        response.map(StoredResponse::status).orElse(null), response.map(StoredResponse::body).orElse(null))))
-                .map(rows -> rows.rowCount() == 1);
+                .execute(Tuple.tuple(Arrays.asList(clients, keys, fingerprints, transfers, inFlightUntil, statuses, bodies)))
+                .map(rows -> {
+                    Set<UUID> claimed = new HashSet<>(rows.size());
+                    rows.forEach(row -> claimed.add(row.getUUID("transfer_id")));
+                    return claimed;
+                });
     }
 
     public Uni<Optional<KeyRecord>> find(SqlClient client, String clientId, String key) {
@@ -56,10 +85,22 @@ public class IdempotencyRepository {
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(from(rows.iterator().next())));
     }
 
-    /** Stores the answer of a request that was in flight; a key answered already keeps its first answer. */
-    public Uni<Void> answer(SqlClient client, String clientId, String key, StoredResponse response) {
+    /** Stores the answers of requests that were in flight; a key answered already keeps its first answer. */
+    public Uni<Void> answer(SqlClient client, List<KeyAnswer> answers) {
+        int n = answers.size();
+        String[] clients = new String[n];
+        String[] keys = new String[n];
+        Integer[] statuses = new Integer[n];
+        String[] bodies = new String[n];
+        for (int i = 0; i < n; i++) {
+            KeyAnswer answer = answers.get(i);
+            clients[i] = answer.clientId();
+            keys[i] = answer.key();
+            statuses[i] = answer.response().status();
+            bodies[i] = answer.response().body();
+        }
         return client.preparedQuery(ANSWER)
-                .execute(Tuple.of(clientId, key, response.status(), response.body()))
+                .execute(Tuple.of(clients, keys, statuses, bodies))
                 .replaceWithVoid();
     }
 

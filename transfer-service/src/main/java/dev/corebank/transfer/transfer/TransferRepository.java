@@ -26,7 +26,9 @@ public class TransferRepository {
     private static final String INSERT = """
             INSERT INTO transfers (id, from_account_id, to_account_id, amount, currency, description, status,
                                    created_at, last_sent_at)
-            VALUES ($1, $2, $3, $4, $5, $6, 'PENDING', $7, $7)""";
+            SELECT id, from_account_id, to_account_id, amount, currency, description, 'PENDING', created_at, created_at
+            FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::bigint[], $5::text[], $6::text[], $7::timestamptz[])
+                     AS t(id, from_account_id, to_account_id, amount, currency, description, created_at)""";
 
     private static final String FIND = "SELECT " + COLUMNS + " FROM transfers WHERE id = $1 AND created_at = $2";
 
@@ -68,10 +70,27 @@ public class TransferRepository {
 
     private static final String PENDING_COUNT = "SELECT count(*) AS pending FROM transfers WHERE status = 'PENDING'";
 
-    public Uni<Void> insert(SqlClient client, Transfer transfer) {
+    public Uni<Void> insert(SqlClient client, List<Transfer> transfers) {
+        int n = transfers.size();
+        UUID[] ids = new UUID[n];
+        UUID[] from = new UUID[n];
+        UUID[] to = new UUID[n];
+        Long[] amounts = new Long[n];
+        String[] currencies = new String[n];
+        String[] descriptions = new String[n];
+        OffsetDateTime[] created = new OffsetDateTime[n];
+        for (int i = 0; i < n; i++) {
+            Transfer transfer = transfers.get(i);
+            ids[i] = transfer.id();
+            from[i] = transfer.fromAccountId();
+            to[i] = transfer.toAccountId();
+            amounts[i] = transfer.amount();
+            currencies[i] = transfer.currency();
+            descriptions[i] = transfer.description();
+            created[i] = utc(transfer.createdAt());
+        }
         return client.preparedQuery(INSERT)
-                .execute(Tuple.tuple(Arrays.asList(transfer.id(), transfer.fromAccountId(), transfer.toAccountId(),
-                        transfer.amount(), transfer.currency(), transfer.description(), utc(transfer.createdAt()))))
+                .execute(Tuple.tuple(Arrays.asList(ids, from, to, amounts, currencies, descriptions, created)))
                 .replaceWithVoid();
     }
 

@@ -3,12 +3,15 @@ package dev.corebank.transfer.transfer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corebank.messages.ledger.RejectionReason;
 import dev.corebank.messages.transfer.TransferEvent;
+import dev.corebank.platform.batch.GroupCommit;
 import dev.corebank.platform.id.UuidV7;
 import dev.corebank.platform.outbox.Outbox;
 import dev.corebank.platform.outbox.OutboxEvent;
 import dev.corebank.transfer.config.TransferConfig;
 import dev.corebank.transfer.idempotency.IdempotencyKeyReused;
 import dev.corebank.transfer.idempotency.IdempotencyRepository;
+import dev.corebank.transfer.idempotency.KeyAnswer;
+import dev.corebank.transfer.idempotency.KeyClaim;
 import dev.corebank.transfer.idempotency.KeyRecord;
 import dev.corebank.transfer.idempotency.RequestInFlight;
 import dev.corebank.transfer.idempotency.StoredResponse;
@@ -22,6 +25,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -49,6 +53,8 @@ public class TransferService {
     private final Counter replayed;
     private final Timer completion;
     private final MeterRegistry registry;
+    private final GroupCommit<Acceptance, Boolean> acceptances;
+    private final GroupCommit<KeyAnswer, Void> answers;
 
     public TransferService(Pool pool, TransferRepository transfers, IdempotencyRepository keys, Outbox outbox,
             OutcomeWaiters waiters, ObjectMapper json, TransferConfig config, MeterRegistry registry) {
@@ -67,6 +73,11 @@ public class TransferService {
                 .description("From a transfer's acceptance to the ledger's posting")
                 .publishPercentileHistogram()
                 .register(registry);
+        TransferConfig.Batching batching = config.batching();
+        this.acceptances = new GroupCommit<>("transfer-accepts", batching.maxSize(), batching.maxInFlight(), registry,
+                this::acceptAll);
+        this.answers = new GroupCommit<>("idempotency-answers", batching.maxSize(), batching.maxInFlight(), registry,
+                batch -> keys.answer(pool, batch).map(stored -> Collections.nCopies(batch.size(), stored)));
     }
 
     /** The answer to a POST and whether it was replayed from an earlier request with the same key. */
@@ -87,12 +98,9 @@ public class TransferService {
         if (waits) {
             waiters.expect(transfer.id());
         }
-        return pool.withTransaction(tx -> keys.claim(tx, clientId, key, fingerprint, transfer.id(), inFlightUntil, immediate)
-                        .chain(claimed -> claimed
-                                ? record(tx, transfer).replaceWith(Optional.<KeyRecord>empty())
-                                : keys.find(tx, clientId, key)
-                                        .map(found -> Optional.of(found.orElseThrow(() -> new IllegalStateException(
-                                                "Idempotency-Key " + key + " conflicted but is gone"))))))
+        KeyClaim claim = new KeyClaim(clientId, key, fingerprint, transfer.id(), inFlightUntil, immediate);
+        return acceptances.submit(new Acceptance(claim, transfer))
+                .chain(claimed -> claimed ? Uni.createFrom().item(Optional.<KeyRecord>empty()) : holderOf(claim))
                 .onTermination().invoke((existing, failure, cancelled) -> {
                     if (failure != null || cancelled || existing.isPresent()) {
                         waiters.forget(transfer.id());
@@ -134,10 +142,40 @@ public class TransferService {
         return transfers.pendingCount(pool);
     }
 
-    private Uni<Void> record(SqlConnection tx, Transfer transfer) {
-        return transfers.insert(tx, transfer)
-                .chain(() -> outbox.append(tx, command(transfer)))
-                .invoke(() -> accepted.increment());
+    /** A request to accept: its claim on the key and the transfer it makes if the claim holds. */
+    private record Acceptance(KeyClaim claim, Transfer transfer) {
+    }
+
+    /**
+     * One transaction for a batch of concurrent requests: each key is claimed, and for each claim that holds
+     * the transfer row and its ledger command are written. Answers, per request, whether its claim held.
+     */
+    private Uni<List<Boolean>> acceptAll(List<Acceptance> batch) {
+        return pool.withTransaction(tx -> keys.claim(tx, batch.stream().map(Acceptance::claim).toList())
+                        .call(claimed -> record(tx, batch.stream()
+                                .map(Acceptance::transfer)
+                                .filter(transfer -> claimed.contains(transfer.id()))
+                                .toList())))
+                .invoke(claimed -> accepted.increment(claimed.size()))
+                .map(claimed -> batch.stream().map(acceptance -> claimed.contains(acceptance.transfer().id())).toList());
+    }
+
+    private Uni<Void> record(SqlConnection tx, List<Transfer> claimed) {
+        if (claimed.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return transfers.insert(tx, claimed).chain(() -> outbox.append(tx, claimed.stream().map(this::command).toList()));
+    }
+
+    /**
+     * Who holds the key {@code claim} did not get. Empty if it is {@code claim}'s own transfer: a batch that
+     * failed as it committed had in fact committed, and this request is being run again alone.
+     */
+    private Uni<Optional<KeyRecord>> holderOf(KeyClaim claim) {
+        return keys.find(pool, claim.clientId(), claim.key())
+                .map(found -> found.orElseThrow(() -> new IllegalStateException(
+                        "Idempotency-Key " + claim.key() + " conflicted but is gone")))
+                .map(holder -> holder.transferId().equals(claim.transferId()) ? Optional.empty() : Optional.of(holder));
     }
 
     private Uni<Answer> answerNew(String clientId, String key, Transfer transfer, Optional<StoredResponse> immediate,
@@ -148,7 +186,7 @@ public class TransferService {
         Uni<Transfer> reread = transfers.find(pool, transfer.id()).map(found -> found.orElse(transfer));
         return waiters.await(transfer.id(), wait, reread)
                 .map(this::respond)
-                .call(response -> keys.answer(pool, clientId, key, response))
+                .call(response -> answers.submit(new KeyAnswer(clientId, key, response)))
                 .map(response -> new Answer(response, false));
     }
 
@@ -168,7 +206,7 @@ public class TransferService {
         return transfers.find(pool, existing.transferId())
                 .map(found -> respond(found.orElseThrow(() -> new IllegalStateException(
                         "Idempotency-Key " + existing.key() + " names a missing transfer " + existing.transferId()))))
-                .call(response -> keys.answer(pool, existing.clientId(), existing.key(), response))
+                .call(response -> answers.submit(new KeyAnswer(existing.clientId(), existing.key(), response)))
                 .map(response -> new Answer(response, true));
     }
 
