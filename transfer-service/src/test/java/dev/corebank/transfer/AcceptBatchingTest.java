@@ -1,5 +1,6 @@
 package dev.corebank.transfer;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,12 +19,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Concurrent requests share accepting transactions (GroupCommit): a burst is written in fewer transactions
  * than requests, and every request still gets exactly its own answer, keys repeated inside one batch included.
- * Called on the service, beneath the HTTP rate limits, so the burst is as large as the test wants.
+ * Called on the service, beneath the HTTP rate limits, so the burst is as large as the test wants; the real
+ * ledger then executes every command, and the money moves once per key.
  */
 @QuarkusTest
 class AcceptBatchingTest {
@@ -40,11 +43,18 @@ class AcceptBatchingTest {
     @Inject
     Pool pool;
 
+    private static LiveLedger ledger;
+
+    @BeforeAll
+    static void ledger() {
+        ledger = LiveLedger.get();
+    }
+
     @Test
-    void a_burst_is_accepted_in_shared_transactions_and_each_request_gets_its_own_answer() {
+    void a_burst_is_accepted_in_shared_transactions_and_each_request_gets_its_own_answer() throws Exception {
         String client = "batch-" + UUID.randomUUID();
-        UUID from = UUID.randomUUID();
-        UUID to = UUID.randomUUID();
+        UUID from = ledger.openAccount("EUR", 1_000_000);
+        UUID to = ledger.openAccount("EUR", 0);
         DistributionSummary batches = registry.get("group.commit.batch.size").tag("batch", "transfer-accepts").summary();
         long batchesBefore = batches.count();
         double itemsBefore = batches.totalAmount();
@@ -78,5 +88,11 @@ class AcceptBatchingTest {
         assertEquals(DISTINCT + REPEATS, (long) (batches.totalAmount() - itemsBefore), "every request in one batch");
         assertTrue(transactions < DISTINCT + REPEATS,
                 DISTINCT + REPEATS + " requests took " + transactions + " transactions: none were shared");
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> Transfers.count(pool,
+                "SELECT count(*) FROM transfers WHERE from_account_id = $1 AND status = 'COMPLETED'", from) == DISTINCT + 1);
+        long moved = DISTINCT * (DISTINCT + 1L) / 2 + 7;
+        assertEquals(1_000_000 - moved, ledger.balance(from), "each key's money moved once");
+        assertEquals(moved, ledger.balance(to));
     }
 }
