@@ -170,7 +170,8 @@ final class TransferLoad implements AutoCloseable {
 
     @Override
     public void close() {
-        // Closing Vert.x closes its clients; HttpClient.close() alone never completed with connections kept alive.
+        // Closing Vert.x closes its clients too. Closing the client, then Vert.x, hung a run at its end (which of
+        // the two never completed was not pinned down), so the close is bounded.
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

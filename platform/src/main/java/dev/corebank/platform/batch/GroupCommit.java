@@ -81,11 +81,11 @@ public final class GroupCommit<T, R> {
                 continue;
             }
             batchSizes.record(batch.size());
-            run(batch, batch.size() > 1);
+            run(batch);
         }
     }
 
-    private void run(List<Pending<T, R>> batch, boolean retryAlone) {
+    private void run(List<Pending<T, R>> batch) {
         List<T> items = batch.stream().map(Pending::item).toList();
         attempt(items).subscribe().with(
                 results -> {
@@ -95,7 +95,7 @@ public final class GroupCommit<T, R> {
                     slotFreed();
                 },
                 failure -> {
-                    if (retryAlone) {
+                    if (batch.size() > 1) {
                         aloneFrom(batch, 0);
                     } else {
                         batch.forEach(pending -> pending.caller().fail(failure));
