@@ -1,7 +1,5 @@
 package dev.corebank.transfer.transfer;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -22,30 +20,34 @@ import org.jboss.logging.Logger;
 /**
  * Requests that asked to wait ({@code Prefer: wait}) for their transfer's outcome. Whichever replica
  * consumes the ledger's reply settles the row and, in the same transaction, NOTIFYs the settled transfer on
- * {@value #CHANNEL}; every replica LISTENs and wakes its own waiters. A waiter whose time is up reads the
- * row once more, so a notification lost while the LISTEN connection was away costs latency, not answers.
+ * {@value #CHANNEL}; every replica LISTENs and wakes its own waiters. A waiter whose time is up gets nothing
+ * from here and reads the row once more, so a notification lost while the LISTEN connection was away costs
+ * latency, not answers.
+ *
+ * <p>The payload is the transfer's id, a space, and the transfer as the API renders it: a waiter answers
+ * with it as it is, and a replica with no waiter for the id reads no further than the id.
  */
 @Singleton
 public class OutcomeWaiters {
 
-    /** The NOTIFY channel; the payload is the settled transfer as JSON. */
+    /** The NOTIFY channel; the payload is {@link #payload}'s. */
     public static final String CHANNEL = "transfer_outcomes";
 
     private static final Logger LOG = Logger.getLogger(OutcomeWaiters.class);
 
-    private final Map<UUID, CompletableFuture<Transfer>> waiting = new ConcurrentHashMap<>();
-    private final ObjectMapper json;
+    private static final int ID_LENGTH = 36;
+
+    private final Map<UUID, CompletableFuture<String>> waiting = new ConcurrentHashMap<>();
     private final Vertx vertx;
     private final Optional<String> url;
     private final String user;
     private final Optional<String> password;
     private PgSubscriber subscriber;
 
-    public OutcomeWaiters(ObjectMapper json, Vertx vertx,
+    public OutcomeWaiters(Vertx vertx,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") Optional<String> url,
             @ConfigProperty(name = "quarkus.datasource.username") String user,
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
-        this.json = json;
         this.vertx = vertx;
         this.url = url;
         this.user = user;
@@ -84,13 +86,14 @@ public class OutcomeWaiters {
     }
 
     /**
-     * The settled transfer, or, if none came within {@code wait}, whatever {@code reread} finds then.
+     * The settled transfer as the API renders it, or empty if no notification came within {@code wait}.
      * Always stops waiting for {@code transferId}, however it ends.
      */
-    public Uni<Transfer> await(UUID transferId, Duration wait, Uni<Transfer> reread) {
-        CompletableFuture<Transfer> outcome = waiting.computeIfAbsent(transferId, id -> new CompletableFuture<>());
+    public Uni<Optional<String>> await(UUID transferId, Duration wait) {
+        CompletableFuture<String> outcome = waiting.computeIfAbsent(transferId, id -> new CompletableFuture<>());
         return Uni.createFrom().completionStage(outcome)
-                .ifNoItem().after(wait).recoverWithUni(reread)
+                .map(Optional::of)
+                .ifNoItem().after(wait).recoverWithItem(Optional.empty())
                 .onTermination().invoke(() -> waiting.remove(transferId, outcome));
     }
 
@@ -99,24 +102,31 @@ public class OutcomeWaiters {
         waiting.remove(transferId);
     }
 
-    /** The payload announcing {@code transfer}'s outcome. */
-    public String payload(Transfer transfer) {
-        try {
-            return json.writeValueAsString(transfer);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a transfer always serializes", e);
-        }
+    /** The payload announcing that transfer {@code id} settled; {@code rendered} is the transfer as the API renders it. */
+    public static String payload(UUID id, String rendered) {
+        return id + " " + rendered;
     }
 
     private void notified(String payload) {
+        Optional<UUID> id = idOf(payload);
+        if (id.isEmpty()) {
+            LOG.warnf("ignoring a %s notification that does not start with a transfer id and a space", CHANNEL);
+            return;
+        }
+        CompletableFuture<String> outcome = waiting.get(id.get());
+        if (outcome != null) {
+            outcome.complete(payload.substring(ID_LENGTH + 1));
+        }
+    }
+
+    private static Optional<UUID> idOf(String payload) {
+        if (payload.length() <= ID_LENGTH + 1 || payload.charAt(ID_LENGTH) != ' ') {
+            return Optional.empty();
+        }
         try {
-            Transfer settled = json.readValue(payload, Transfer.class);
-            CompletableFuture<Transfer> outcome = waiting.get(settled.id());
-            if (outcome != null) {
-                outcome.complete(settled);
-            }
-        } catch (JsonProcessingException | RuntimeException e) {
-            LOG.warnf("ignoring a %s notification that is not a transfer: %s", CHANNEL, e.getMessage());
+            return Optional.of(UUID.fromString(payload.substring(0, ID_LENGTH)));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
         }
     }
 }

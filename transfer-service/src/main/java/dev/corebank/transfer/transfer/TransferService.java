@@ -1,5 +1,6 @@
 package dev.corebank.transfer.transfer;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corebank.messages.ledger.RejectionReason;
 import dev.corebank.messages.transfer.TransferEvent;
@@ -183,9 +184,13 @@ public class TransferService {
         if (immediate.isPresent()) {
             return Uni.createFrom().item(new Answer(immediate.get(), false));
         }
-        Uni<Transfer> reread = transfers.find(pool, transfer.id()).map(found -> found.orElse(transfer));
-        return waiters.await(transfer.id(), wait, reread)
-                .map(this::respond)
+        // A notified transfer is settled, so final (200). Without a notification in time, the row is read once
+        // more: the one that would have come may have been lost.
+        Uni<StoredResponse> reread = transfers.find(pool, transfer.id()).map(found -> respond(found.orElse(transfer)));
+        return waiters.await(transfer.id(), wait)
+                .chain(settled -> settled.isPresent()
+                        ? Uni.createFrom().item(new StoredResponse(transfer.id(), 200, settled.get()))
+                        : reread)
                 .call(response -> answers.submit(new KeyAnswer(clientId, key, response)))
                 .map(response -> new Answer(response, false));
     }
@@ -211,11 +216,22 @@ public class TransferService {
     }
 
     private StoredResponse respond(Transfer transfer) {
-        return new StoredResponse(transfer.id(), transfer.isFinal() ? 200 : 202, json.valueToTree(transfer).toString());
+        return new StoredResponse(transfer.id(), transfer.isFinal() ? 200 : 202, render(transfer));
+    }
+
+    /** The transfer as the API shows it: the body of its responses and of its settlement's notification. */
+    private String render(Transfer transfer) {
+        try {
+            return json.writeValueAsString(transfer);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a transfer always serializes", e);
+        }
     }
 
     private Uni<Void> announce(SqlConnection tx, List<Transfer> settled) {
-        String[] payloads = settled.stream().map(waiters::payload).toArray(String[]::new);
+        String[] payloads = settled.stream()
+                .map(transfer -> OutcomeWaiters.payload(transfer.id(), render(transfer)))
+                .toArray(String[]::new);
         // NOTIFY is delivered at commit; the outbox append comes last, as it holds its lane locks until then.
         return tx.preparedQuery(NOTIFY)
                 .execute(Tuple.of(OutcomeWaiters.CHANNEL, payloads))
