@@ -163,6 +163,7 @@ final class SourceRelay {
     private void notified(String payload) {
         try {
             Lane lane = lanes[Integer.parseInt(payload)];
+            lane.markPending();
             if (lane.publishing()) {
                 wake(groupOf(lane));
             }
@@ -172,6 +173,7 @@ final class SourceRelay {
     }
 
     private void poll() {
+        List.of(lanes).forEach(Lane::markPending);
         IntStream.range(0, groups.length).forEach(this::wake);
         outbox.oldestPendingAgeSeconds().subscribe().with(
                 lag -> {
@@ -194,15 +196,21 @@ final class SourceRelay {
     }
 
     /**
-     * One round over a group of lanes: their next rows, oldest first, to the broker, then their cursors in
-     * one statement. Groups run their rounds side by side; within a group, one round at a time, so a lane
-     * never has two batches in flight. Lanes being given back leave between rounds, never during one.
+     * One round over a group's pending lanes: their next rows, oldest first, to the broker, then their
+     * cursors in one statement. Only lanes that may have rows are read (a notification named them, a poll
+     * came, or their last share was full): each lane read costs an index probe per outbox partition, and
+     * at a steady flow most lanes have nothing new between two rounds. Groups run their rounds side by side;
+     * within a group, one round at a time, so a lane never has two batches in flight. Lanes being given back
+     * leave between rounds, never during one.
      */
     private void round(int group) {
         releaseWanted(group);
-        List<Lane> publishing = List.of(lanes).stream()
-                .filter(lane -> groupOf(lane) == group && lane.publishing())
-                .toList();
+        List<Lane> publishing = new ArrayList<>();
+        for (Lane lane : lanes) {
+            if (groupOf(lane) == group && lane.publishing() && lane.takePending()) {
+                publishing.add(lane);
+            }
+        }
         Uni<Boolean> round = publishing.isEmpty() ? Uni.createFrom().item(false) : publishBatch(publishing);
         round.emitOn(onContext)
                 .subscribe().with(
@@ -215,14 +223,15 @@ final class SourceRelay {
                         },
                         e -> {
                             failed(e);
+                            publishing.forEach(Lane::markPending);
                             groups[group].failed();
                             releaseWanted(group);
                         });
     }
 
     /**
-     * Reads each lane's share of a batch. True if some lane filled its share, so more rows are likely
-     * waiting there.
+     * Reads each lane's share of a batch. True if some lane filled its share: more rows are likely waiting
+     * there, so it stays pending for the next round.
      */
     private Uni<Boolean> publishBatch(List<Lane> publishing) {
         long started = System.nanoTime();
@@ -232,13 +241,21 @@ final class SourceRelay {
         return outbox.batch(ids, after, perLane)
                 .chain(rows -> rows.isEmpty()
                         ? Uni.createFrom().item(false)
-                        : publish(rows, started).replaceWith(someLaneFull(rows, perLane)));
+                        : publish(rows, started).replaceWith(() -> markFull(rows, perLane)));
     }
 
-    private static boolean someLaneFull(List<OutboxRow> rows, int perLane) {
+    /** Marks the lanes that filled their share pending again; true if there was one. Runs on the context. */
+    private boolean markFull(List<OutboxRow> rows, int perLane) {
         Map<Integer, Integer> perLaneCounts = new TreeMap<>();
         rows.forEach(row -> perLaneCounts.merge(row.lane(), 1, Integer::sum));
-        return perLaneCounts.values().stream().anyMatch(count -> count >= perLane);
+        boolean someFull = false;
+        for (Map.Entry<Integer, Integer> lane : perLaneCounts.entrySet()) {
+            if (lane.getValue() >= perLane) {
+                lanes[lane.getKey()].markPending();
+                someFull = true;
+            }
+        }
+        return someFull;
     }
 
     private Uni<Void> publish(List<OutboxRow> rows, long started) {

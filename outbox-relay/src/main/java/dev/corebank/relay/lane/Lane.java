@@ -3,9 +3,9 @@ package dev.corebank.relay.lane;
 import dev.corebank.platform.outbox.OutboxLanes;
 
 /**
- * One lane of one source as this relay instance sees it: whether it holds the lane's owner lock, and the
- * last sequence it knows to be on the broker. Changed only on its source's event-loop context; the
- * status endpoint reads the volatile fields.
+ * One lane of one source as this relay instance sees it: whether it holds the lane's owner lock, the last
+ * sequence it knows to be on the broker, and whether rows may be waiting after it. Changed only on its
+ * source's event-loop context; the status endpoint reads the volatile fields.
  */
 public final class Lane {
 
@@ -13,6 +13,7 @@ public final class Lane {
     private volatile boolean owned;
     private volatile long cursor;
     private boolean releaseWanted;
+    private boolean pending;
 
     public Lane(int id) {
         this.id = id;
@@ -40,6 +41,7 @@ public final class Lane {
         this.cursor = cursor;
         this.owned = true;
         this.releaseWanted = false;
+        this.pending = true;
     }
 
     /** The owner lock is gone (released, or its connection died). */
@@ -55,6 +57,18 @@ public final class Lane {
 
     public boolean releaseWanted() {
         return releaseWanted;
+    }
+
+    /** Rows may be waiting after the cursor: a notification named the lane, a poll, or a full share. */
+    public void markPending() {
+        pending = true;
+    }
+
+    /** Whether rows may be waiting, forgetting it: the round that asks reads the lane. */
+    public boolean takePending() {
+        boolean was = pending;
+        pending = false;
+        return was;
     }
 
     /** Rows up to {@code seq} are on the broker. */
