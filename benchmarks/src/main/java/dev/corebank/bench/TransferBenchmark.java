@@ -44,7 +44,8 @@ import org.apache.kafka.clients.admin.NewTopic;
  * pgbench TPC-B tps ({@code -Dpgbench.tps}), where the first is where the latency target applies, the second
  * where the throughput target does, and the third shows the ceiling; {@code -Drates=300,600,1200} and
  * {@code -Dseconds=30} override them; {@code -Dwarmup.rate} and {@code -Dwarmup.seconds=120} set the warm-up,
- * {@code -Daccounts=1000} the accounts, {@code -Dconnections=512} the client's bound on requests in flight.
+ * {@code -Daccounts=1000} the accounts, {@code -Dconnections=4096} the client's bound on requests in flight (each
+ * waits for its outcome, so an offered rate needs rate x latency of them: 512 capped a run near 2,100/s).
  * Each step prints its completed transfers per second and the latency from a request's intended start to the
  * client seeing its transfer COMPLETED, then the service's own view of the same transfers from its database, then
  * the CPU time each process spent per completed transfer (see {@link CpuAccount}).
@@ -118,7 +119,7 @@ public final class TransferBenchmark {
         Settings settings = new Settings(Integer.getInteger("accounts", 1_000),
                 Integer.getInteger("warmup.rate", Math.max(1, steps.get(0).rate() / 2)),
                 Integer.getInteger("warmup.seconds", 120),
-                steps, Integer.getInteger("connections", 512), pgbenchTps);
+                steps, Integer.getInteger("connections", 4_096), pgbenchTps);
         LocalStack stack = LocalStack.fromEnvironment()
                 .orElseThrow(() -> new IllegalStateException("run through bin/bench, which sets the local stack"));
         new TransferBenchmark(stack).run(settings);
