@@ -15,6 +15,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -92,10 +93,35 @@ public final class TransferBenchmark {
                    percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - created_at) * 1000)
                        FILTER (WHERE status = 'COMPLETED') AS p99_ms
             FROM transfers WHERE created_at >= ? AND created_at < ?""";
+    // Where one step's completed transfers spent their time, from timestamps the stages leave behind: the id's
+    // instant (request arrived), the accept transaction's outbox row (its start), the ledger's posting, and the
+    // settle transaction's outbox row (its start). A transfer re-sent by the sweeper counts from its first command.
+    private static final String HOPS = """
+            WITH hops AS (
+                SELECT extract(epoch FROM c.accepted - t.created_at) * 1000 AS arrive_to_accept,
+                       extract(epoch FROM t.completed_at - c.accepted) * 1000 AS accept_to_post,
+                       extract(epoch FROM e.created_at - t.completed_at) * 1000 AS post_to_settle
+                FROM transfers t
+                JOIN (SELECT (payload ->> 'commandId')::uuid AS id, min(created_at) AS accepted
+                      FROM outbox WHERE aggregate_type = 'Account' GROUP BY 1) c ON c.id = t.id
+                JOIN outbox e ON e.aggregate_type = 'Transfer' AND e.aggregate_id = t.id::text
+                WHERE t.created_at >= ? AND t.created_at < ? AND t.status = 'COMPLETED')
+            SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY arrive_to_accept) AS arrive_p50,
+                   percentile_cont(0.99) WITHIN GROUP (ORDER BY arrive_to_accept) AS arrive_p99,
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY accept_to_post) AS post_p50,
+                   percentile_cont(0.99) WITHIN GROUP (ORDER BY accept_to_post) AS post_p99,
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY post_to_settle) AS settle_p50,
+                   percentile_cont(0.99) WITHIN GROUP (ORDER BY post_to_settle) AS settle_p99
+            FROM hops""";
     private static final String STATUSES = "SELECT status, count(*) AS n FROM transfers GROUP BY status ORDER BY status";
 
     /** The service's own figures for one step's transfers, from its database; latencies in ms. */
-    record ServiceView(long completed, long other, long resent, double p50, double p99) {
+    record ServiceView(long completed, long other, long resent, double p50, double p99, Hops hops) {
+    }
+
+    /** p50 and p99 in ms of three legs of a completed transfer's way (see {@link #HOPS}). */
+    record Hops(double arriveP50, double arriveP99, double postP50, double postP99, double settleP50,
+            double settleP99) {
     }
 
     /** What the run was asked to do. The warm-up offers half the first step's rate unless told otherwise. */
@@ -208,15 +234,31 @@ public final class TransferBenchmark {
     // The service's view
 
     private static ServiceView serviceView(Connection db, Result result) throws SQLException {
-        try (PreparedStatement query = db.prepareStatement(SERVICE_VIEW)) {
-            query.setObject(1, OffsetDateTime.ofInstant(result.from(), ZoneOffset.UTC));
-            query.setObject(2, OffsetDateTime.ofInstant(result.to(), ZoneOffset.UTC));
-            try (ResultSet rs = query.executeQuery()) {
-                rs.next();
-                return new ServiceView(rs.getLong("completed"), rs.getLong("other"), rs.getLong("resent"),
-                        millisOrNaN(rs, "p50_ms"), millisOrNaN(rs, "p99_ms"));
-            }
+        try (PreparedStatement query = stepQuery(db, SERVICE_VIEW, result); ResultSet rs = query.executeQuery()) {
+            rs.next();
+            return new ServiceView(rs.getLong("completed"), rs.getLong("other"), rs.getLong("resent"),
+                    millisOrNaN(rs, "p50_ms"), millisOrNaN(rs, "p99_ms"), hops(db, result));
         }
+    }
+
+    private static Hops hops(Connection db, Result result) throws SQLException {
+        // Autovacuum has not caught up with a run's young tables: stale counts plan the joins as nested loops.
+        try (Statement analyze = db.createStatement()) {
+            analyze.execute("ANALYZE transfers, outbox");
+        }
+        try (PreparedStatement query = stepQuery(db, HOPS, result); ResultSet rs = query.executeQuery()) {
+            rs.next();
+            return new Hops(millisOrNaN(rs, "arrive_p50"), millisOrNaN(rs, "arrive_p99"), millisOrNaN(rs, "post_p50"),
+                    millisOrNaN(rs, "post_p99"), millisOrNaN(rs, "settle_p50"), millisOrNaN(rs, "settle_p99"));
+        }
+    }
+
+    /** {@code sql} with the step's wall-clock span bound to its two parameters. */
+    private static PreparedStatement stepQuery(Connection db, String sql, Result result) throws SQLException {
+        PreparedStatement query = db.prepareStatement(sql);
+        query.setObject(1, OffsetDateTime.ofInstant(result.from(), ZoneOffset.UTC));
+        query.setObject(2, OffsetDateTime.ofInstant(result.to(), ZoneOffset.UTC));
+        return query;
     }
 
     /** NaN when there was nothing to take a percentile of. */
@@ -274,6 +316,10 @@ public final class TransferBenchmark {
         System.out.printf("    service's view (created_at -> ledger's posting): %,d COMPLETED, %,d other, %,d re-sent"
                         + " by the sweeper; p50 %.1f ms  p99 %.1f ms%n",
                 service.completed(), service.other(), service.resent(), service.p50(), service.p99());
+        Hops hops = service.hops();
+        System.out.printf("    legs (p50 / p99 ms): arrival -> accept transaction %.1f / %.1f;  accept transaction ->"
+                        + " ledger's posting %.1f / %.1f;  posting -> settle transaction %.1f / %.1f%n",
+                hops.arriveP50(), hops.arriveP99(), hops.postP50(), hops.postP99(), hops.settleP50(), hops.settleP99());
     }
 
     private static void summary(List<Result> results, Optional<Double> pgbenchTps) {
