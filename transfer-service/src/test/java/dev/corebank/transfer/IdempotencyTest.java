@@ -5,15 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.corebank.transfer.idempotency.IdempotencyRepository;
+import dev.corebank.transfer.idempotency.KeyAnswer;
+import dev.corebank.transfer.idempotency.KeyClaim;
 import dev.corebank.transfer.idempotency.KeyPurge;
+import dev.corebank.transfer.idempotency.KeyRecord;
+import dev.corebank.transfer.idempotency.StoredResponse;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -33,6 +40,9 @@ class IdempotencyTest {
 
     @Inject
     KeyPurge purge;
+
+    @Inject
+    IdempotencyRepository keys;
 
     private static LiveLedger ledger;
     private final Transfers api = new Transfers();
@@ -61,6 +71,46 @@ class IdempotencyTest {
         assertNull(first.header("Idempotent-Replayed"));
         assertEquals(1, transfersFrom(from));
         assertEquals(900, ledger.balance(from), "the money moved once");
+    }
+
+    @Test
+    void a_retry_after_a_wait_that_saw_the_outcome_gets_that_final_answer() throws Exception {
+        UUID from = ledger.openAccount("EUR", 1_000);
+        UUID to = ledger.openAccount("EUR", 0);
+        String key = UUID.randomUUID().toString();
+
+        Response first = api.postAndWait(key, from, to, 100, "EUR", 20);
+        assertEquals(200, first.statusCode(), first.asString());
+        assertEquals("COMPLETED", first.jsonPath().getString("status"));
+        Response retry = api.post(key, from, to, 100, "EUR");
+
+        assertEquals(200, retry.statusCode(), retry.asString());
+        assertEquals(first.asString(), retry.asString(), "byte for byte the first answer");
+        assertEquals("true", retry.header("Idempotent-Replayed"));
+        assertEquals(1, transfersFrom(from));
+        assertEquals(900, ledger.balance(from), "the money moved once");
+    }
+
+    @Test
+    void a_key_keeps_the_first_answer_stored_and_every_racer_gets_that_one() throws Exception {
+        UUID transfer = UUID.randomUUID();
+        KeyClaim claim = new KeyClaim("racers", UUID.randomUUID().toString(), new byte[] {1}, transfer,
+                Instant.now().plusSeconds(60), Optional.empty());
+        pool.withTransaction(tx -> keys.claim(tx, List.of(claim))).await().atMost(Duration.ofSeconds(10));
+        StoredResponse pending = new StoredResponse(transfer, 202, "{\"status\":\"PENDING\"}");
+        StoredResponse settled = new StoredResponse(transfer, 200, "{\"status\":\"COMPLETED\"}");
+
+        List<Optional<StoredResponse>> together = keys.answer(pool, List.of(
+                new KeyAnswer(claim.clientId(), claim.key(), pending),
+                new KeyAnswer(claim.clientId(), claim.key(), settled))).await().atMost(Duration.ofSeconds(10));
+        List<Optional<StoredResponse>> later = keys.answer(pool, List.of(
+                new KeyAnswer(claim.clientId(), claim.key(), settled))).await().atMost(Duration.ofSeconds(10));
+
+        assertTrue(together.get(0).isPresent(), "one of the two was stored");
+        assertEquals(together.get(0), together.get(1), "both racers answer with the one stored");
+        assertEquals(Optional.empty(), later.get(0), "a later answer is not stored over the first");
+        assertEquals(together.get(0), keys.find(pool, claim.clientId(), claim.key())
+                .await().atMost(Duration.ofSeconds(10)).flatMap(KeyRecord::response));
     }
 
     @Test

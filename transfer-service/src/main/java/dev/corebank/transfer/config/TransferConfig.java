@@ -32,7 +32,7 @@ public interface TransferConfig {
 
     /**
      * Concurrent requests' writes share transactions (see GroupCommit): accepting transfers, and storing the
-     * answers of requests that waited. Under light load each request still has a transaction of its own.
+     * answers of requests whose wait ran out. Under light load each request still has a transaction of its own.
      */
     interface Batching {
 

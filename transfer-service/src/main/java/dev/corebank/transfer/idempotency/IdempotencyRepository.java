@@ -10,8 +10,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -44,7 +46,8 @@ public class IdempotencyRepository {
             UPDATE idempotency_keys k
             SET response_status = a.status, response_body = a.body, in_flight_until = NULL
             FROM unnest($1::text[], $2::text[], $3::int[], $4::text[]) AS a(client_id, key, status, body)
-            WHERE k.client_id = a.client_id AND k.key = a.key AND k.response_status IS NULL""";
+            WHERE k.client_id = a.client_id AND k.key = a.key AND k.response_status IS NULL
+            RETURNING k.client_id, k.key, k.transfer_id, k.response_status, k.response_body""";
 
     private static final String PURGE = """
             DELETE FROM idempotency_keys WHERE ctid = ANY (ARRAY(
@@ -85,8 +88,12 @@ public class IdempotencyRepository {
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(from(rows.iterator().next())));
     }
 
-    /** Stores the answers of requests that were in flight; a key answered already keeps its first answer. */
-    public Uni<Void> answer(SqlClient client, List<KeyAnswer> answers) {
+    /**
+     * Stores answers for keys that have none yet; a key answered already keeps its first answer. Gives, per
+     * answer, the answer its key now has if this call stored it, or empty if the key had one before. (Two
+     * answers for one key in one call store one of them, and both get that one.)
+     */
+    public Uni<List<Optional<StoredResponse>>> answer(SqlClient client, List<KeyAnswer> answers) {
         int n = answers.size();
         String[] clients = new String[n];
         String[] keys = new String[n];
@@ -101,7 +108,15 @@ public class IdempotencyRepository {
         }
         return client.preparedQuery(ANSWER)
                 .execute(Tuple.of(clients, keys, statuses, bodies))
-                .replaceWithVoid();
+                .map(rows -> {
+                    Map<List<String>, StoredResponse> kept = new HashMap<>(rows.size());
+                    rows.forEach(row -> kept.put(List.of(row.getString("client_id"), row.getString("key")),
+                            new StoredResponse(row.getUUID("transfer_id"), row.getInteger("response_status"),
+                                    row.getString("response_body"))));
+                    return answers.stream()
+                            .map(answer -> Optional.ofNullable(kept.get(List.of(answer.clientId(), answer.key()))))
+                            .toList();
+                });
     }
 
     /** Deletes up to {@code batch} keys made before {@code before}; returns how many. */

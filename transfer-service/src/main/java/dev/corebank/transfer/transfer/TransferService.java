@@ -26,7 +26,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -55,7 +54,7 @@ public class TransferService {
     private final Timer completion;
     private final MeterRegistry registry;
     private final GroupCommit<Acceptance, Boolean> acceptances;
-    private final GroupCommit<KeyAnswer, Void> answers;
+    private final GroupCommit<KeyAnswer, Optional<StoredResponse>> answers;
 
     public TransferService(Pool pool, TransferRepository transfers, IdempotencyRepository keys, Outbox outbox,
             OutcomeWaiters waiters, ObjectMapper json, TransferConfig config, MeterRegistry registry) {
@@ -78,7 +77,7 @@ public class TransferService {
         this.acceptances = new GroupCommit<>("transfer-accepts", batching.maxSize(), batching.maxInFlight(), registry,
                 this::acceptAll);
         this.answers = new GroupCommit<>("idempotency-answers", batching.maxSize(), batching.maxInFlight(), registry,
-                batch -> keys.answer(pool, batch).map(stored -> Collections.nCopies(batch.size(), stored)));
+                batch -> keys.answer(pool, batch));
     }
 
     /** The answer to a POST and whether it was replayed from an earlier request with the same key. */
@@ -184,15 +183,30 @@ public class TransferService {
         if (immediate.isPresent()) {
             return Uni.createFrom().item(new Answer(immediate.get(), false));
         }
-        // A notified transfer is settled, so final (200). Without a notification in time, the row is read once
-        // more: the one that would have come may have been lost.
-        Uni<StoredResponse> reread = transfers.find(pool, transfer.id()).map(found -> respond(found.orElse(transfer)));
+        // A notified transfer is settled, so final (200), and it never changes again: a retry renders this very
+        // answer from the row (see replay), so nothing needs storing. Without a notification in time, the row is
+        // read once more (the one that would have come may have been lost) and the answer kept for retries.
+        Uni<StoredResponse> reread = transfers.find(pool, transfer.id())
+                .map(found -> respond(found.orElse(transfer)))
+                .chain(response -> keep(new KeyAnswer(clientId, key, response)));
         return waiters.await(transfer.id(), wait)
                 .chain(settled -> settled.isPresent()
                         ? Uni.createFrom().item(new StoredResponse(transfer.id(), 200, settled.get()))
                         : reread)
-                .call(response -> answers.submit(new KeyAnswer(clientId, key, response)))
                 .map(response -> new Answer(response, false));
+    }
+
+    /**
+     * Stores {@code answer} as its key's answer unless the key has one already, and gives the one it has. A
+     * request whose wait ran out and a retry that found the transfer settled may both get here: whichever
+     * stores first, both answer alike.
+     */
+    private Uni<StoredResponse> keep(KeyAnswer answer) {
+        return answers.submit(answer).chain(kept -> kept.isPresent()
+                ? Uni.createFrom().item(kept.get())
+                : keys.find(pool, answer.clientId(), answer.key())
+                        .map(found -> found.flatMap(KeyRecord::response).orElseThrow(() -> new IllegalStateException(
+                                "Idempotency-Key " + answer.key() + " kept no answer"))));
     }
 
     private Uni<Answer> replay(KeyRecord existing, byte[] fingerprint) {
@@ -203,15 +217,15 @@ public class TransferService {
         if (existing.response().isPresent()) {
             return Uni.createFrom().item(new Answer(existing.response().get(), true));
         }
-        if (existing.inFlight(Instant.now())) {
-            return Uni.createFrom().failure(new RequestInFlight(existing.key()));
-        }
-        // The first request never stored its answer (its replica went away while it waited): answer with
-        // the transfer as it is now, and keep that as the key's answer from here on.
+        // No answer stored: the first request is still waiting, or it answered with the settled transfer (which
+        // is not stored, see answerNew), or its replica went away while it waited. A settled transfer is the
+        // answer in the first two cases and a fine one in the third; a pending one is only while nobody waits.
         return transfers.find(pool, existing.transferId())
-                .map(found -> respond(found.orElseThrow(() -> new IllegalStateException(
-                        "Idempotency-Key " + existing.key() + " names a missing transfer " + existing.transferId()))))
-                .call(response -> answers.submit(new KeyAnswer(existing.clientId(), existing.key(), response)))
+                .map(found -> found.orElseThrow(() -> new IllegalStateException(
+                        "Idempotency-Key " + existing.key() + " names a missing transfer " + existing.transferId())))
+                .chain(transfer -> !transfer.isFinal() && existing.inFlight(Instant.now())
+                        ? Uni.createFrom().failure(new RequestInFlight(existing.key()))
+                        : keep(new KeyAnswer(existing.clientId(), existing.key(), respond(transfer))))
                 .map(response -> new Answer(response, true));
     }
 
