@@ -96,8 +96,8 @@ public final class TransferBenchmark {
     // Where one step's completed transfers spent their time, from timestamps the stages leave behind: the id's
     // instant (request arrived), the accept transaction's outbox row (its start), the ledger's posting, and the
     // settle transaction's outbox row (its start). A transfer re-sent by the sweeper counts from its first command.
-    private static final String HOPS = """
-            WITH hops AS (
+    private static final String LEGS = """
+            WITH legs AS (
                 SELECT extract(epoch FROM c.accepted - t.created_at) * 1000 AS arrive_to_accept,
                        extract(epoch FROM t.completed_at - c.accepted) * 1000 AS accept_to_post,
                        extract(epoch FROM e.created_at - t.completed_at) * 1000 AS post_to_settle
@@ -112,15 +112,15 @@ public final class TransferBenchmark {
                    percentile_cont(0.99) WITHIN GROUP (ORDER BY accept_to_post) AS post_p99,
                    percentile_cont(0.5) WITHIN GROUP (ORDER BY post_to_settle) AS settle_p50,
                    percentile_cont(0.99) WITHIN GROUP (ORDER BY post_to_settle) AS settle_p99
-            FROM hops""";
+            FROM legs""";
     private static final String STATUSES = "SELECT status, count(*) AS n FROM transfers GROUP BY status ORDER BY status";
 
     /** The service's own figures for one step's transfers, from its database; latencies in ms. */
-    record ServiceView(long completed, long other, long resent, double p50, double p99, Hops hops) {
+    record ServiceView(long completed, long other, long resent, double p50, double p99, Legs legs) {
     }
 
-    /** p50 and p99 in ms of three legs of a completed transfer's way (see {@link #HOPS}). */
-    record Hops(double arriveP50, double arriveP99, double postP50, double postP99, double settleP50,
+    /** p50 and p99 in ms of three legs of a completed transfer's way (see {@link #LEGS}). */
+    record Legs(double arriveP50, double arriveP99, double postP50, double postP99, double settleP50,
             double settleP99) {
     }
 
@@ -237,18 +237,18 @@ public final class TransferBenchmark {
         try (PreparedStatement query = stepQuery(db, SERVICE_VIEW, result); ResultSet rs = query.executeQuery()) {
             rs.next();
             return new ServiceView(rs.getLong("completed"), rs.getLong("other"), rs.getLong("resent"),
-                    millisOrNaN(rs, "p50_ms"), millisOrNaN(rs, "p99_ms"), hops(db, result));
+                    millisOrNaN(rs, "p50_ms"), millisOrNaN(rs, "p99_ms"), legs(db, result));
         }
     }
 
-    private static Hops hops(Connection db, Result result) throws SQLException {
+    private static Legs legs(Connection db, Result result) throws SQLException {
         // Autovacuum has not caught up with a run's young tables: stale counts plan the joins as nested loops.
         try (Statement analyze = db.createStatement()) {
             analyze.execute("ANALYZE transfers, outbox");
         }
-        try (PreparedStatement query = stepQuery(db, HOPS, result); ResultSet rs = query.executeQuery()) {
+        try (PreparedStatement query = stepQuery(db, LEGS, result); ResultSet rs = query.executeQuery()) {
             rs.next();
-            return new Hops(millisOrNaN(rs, "arrive_p50"), millisOrNaN(rs, "arrive_p99"), millisOrNaN(rs, "post_p50"),
+            return new Legs(millisOrNaN(rs, "arrive_p50"), millisOrNaN(rs, "arrive_p99"), millisOrNaN(rs, "post_p50"),
                     millisOrNaN(rs, "post_p99"), millisOrNaN(rs, "settle_p50"), millisOrNaN(rs, "settle_p99"));
         }
     }
@@ -316,10 +316,10 @@ public final class TransferBenchmark {
         System.out.printf("    service's view (created_at -> ledger's posting): %,d COMPLETED, %,d other, %,d re-sent"
                         + " by the sweeper; p50 %.1f ms  p99 %.1f ms%n",
                 service.completed(), service.other(), service.resent(), service.p50(), service.p99());
-        Hops hops = service.hops();
+        Legs legs = service.legs();
         System.out.printf("    legs (p50 / p99 ms): arrival -> accept transaction %.1f / %.1f;  accept transaction ->"
                         + " ledger's posting %.1f / %.1f;  posting -> settle transaction %.1f / %.1f%n",
-                hops.arriveP50(), hops.arriveP99(), hops.postP50(), hops.postP99(), hops.settleP50(), hops.settleP99());
+                legs.arriveP50(), legs.arriveP99(), legs.postP50(), legs.postP99(), legs.settleP50(), legs.settleP99());
     }
 
     private static void summary(List<Result> results, Optional<Double> pgbenchTps) {
