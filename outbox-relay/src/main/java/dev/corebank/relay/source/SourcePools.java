@@ -49,6 +49,11 @@ public class SourcePools {
                 .setPassword(config.password().orElse(""))
                 .setConnectTimeout((int) config.healthTimeout().toMillis())
                 .setPipeliningLimit(16)
+                // The relay runs the same few statements all day: each connection parses them once, and
+                // plans them per call for their actual cursors, as the services do (a generic plan made while
+                // the outbox was nearly empty would be kept long after it stopped fitting).
+                .setCachePreparedStatements(true)
+                .addProperty("plan_cache_mode", "force_custom_plan")
                 .addProperty("application_name", APPLICATION_NAME);
     }
 
