@@ -19,6 +19,7 @@ import dev.corebank.messages.ledger.LedgerEvent.TransferRejected;
 import dev.corebank.platform.id.UuidV7;
 import dev.corebank.platform.inbox.Inbox;
 import dev.corebank.platform.outbox.OutboxEvent;
+import dev.corebank.platform.tx.Transactions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -71,7 +72,7 @@ public class CommandProcessor {
 
     /** Applies the commands in one transaction; fails as a whole, changing nothing, or commits them all. */
     public Uni<Void> apply(List<ReceivedCommand> received) {
-        return pool.withTransaction(tx -> inbox.claim(tx, CONSUMER, received.stream().map(ReceivedCommand::messageId).toList())
+        return Transactions.pipelined(pool, tx -> inbox.claim(tx, CONSUMER, received.stream().map(ReceivedCommand::messageId).toList())
                 // remove(): a message delivered twice within one poll is applied once too.
                 .map(fresh -> received.stream()
                         .filter(command -> fresh.remove(command.messageId()))
@@ -83,10 +84,10 @@ public class CommandProcessor {
     private Uni<Void> applyFresh(SqlConnection tx, List<LedgerCommand> commands) {
         List<UUID> commandIds = commands.stream().map(LedgerCommand::commandId).toList();
         List<UUID> holdIds = commands.stream().map(CommandProcessor::holdOf).filter(id -> id != null).distinct().toList();
-        return answers.find(tx, commandIds)
-                .chain(previous -> holds.find(tx, holdIds)
-                        .chain(known -> ledger.lock(tx, accountsOf(commands, known), holdIds))
-                        .chain(batch -> decide(tx, batch, commands, previous)));
+        // Both lookups go out together; the locks follow once the holds tell which accounts to lock.
+        return Uni.combine().all().unis(answers.find(tx, commandIds), holds.find(tx, holdIds)).asTuple()
+                .chain(found -> ledger.lock(tx, accountsOf(commands, found.getItem2()), holdIds)
+                        .chain(batch -> decide(tx, batch, commands, found.getItem1())));
     }
 
     private Uni<Void> decide(SqlConnection tx, LedgerBatch batch, List<LedgerCommand> commands,

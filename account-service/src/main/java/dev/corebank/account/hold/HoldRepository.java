@@ -41,6 +41,9 @@ public class HoldRepository {
 
     /** The holds among {@code ids}, unlocked: enough to learn which accounts to lock first. */
     public Uni<List<Hold>> find(SqlClient client, Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
         return client.preparedQuery(FIND)
                 .execute(Tuple.of(ids.toArray(UUID[]::new)))
                 .map(HoldRepository::all);
@@ -61,9 +64,9 @@ public class HoldRepository {
                 .map(HoldRepository::all);
     }
 
-    /** Inserts the newly placed holds, then resolves the resolved ones (a hold may be both). */
+    /** Inserts the newly placed holds, then resolves the resolved ones (issued together, run in that order: a hold may be both). */
     public Uni<Void> write(SqlConnection tx, List<Hold> placed, List<Hold> resolved) {
-        return insert(tx, placed).chain(() -> resolve(tx, resolved));
+        return Uni.combine().all().unis(insert(tx, placed), resolve(tx, resolved)).discardItems();
     }
 
     private Uni<Void> insert(SqlConnection tx, List<Hold> holds) {

@@ -30,12 +30,12 @@ public class JournalRepository {
             ORDER BY posted_at DESC, entry_no DESC
             LIMIT $4""";
 
-    /** Writes a batch's movements and their entries. */
+    /** Writes a batch's movements, then their entries (issued together; they run in that order). */
     public Uni<Void> write(SqlConnection tx, List<Movement> movements, List<JournalEntry> entries) {
         if (movements.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return insertMovements(tx, movements).chain(() -> insertEntries(tx, entries));
+        return Uni.combine().all().unis(insertMovements(tx, movements), insertEntries(tx, entries)).discardItems();
     }
 
     private Uni<Void> insertMovements(SqlConnection tx, List<Movement> movements) {

@@ -65,13 +65,13 @@ public class Ledger {
     public Uni<LedgerBatch> lock(SqlConnection tx, Collection<UUID> accountIds, Collection<UUID> holdIds) {
         Set<UUID> sortedAccounts = new TreeSet<>(accountIds);
         Set<UUID> sortedHolds = new TreeSet<>(holdIds);
-        return accounts.lock(tx, sortedAccounts)
-                .chain(locked -> holds.lock(tx, sortedHolds)
-                        .map(lockedHolds -> {
-                            requireLocked(lockedHolds, sortedAccounts);
-                            Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-                            return new LedgerBatch(locked, lockedHolds, now, config.maxAmount());
-                        }));
+        // Issued together, taken in this order: the accounts, then the holds.
+        return Uni.combine().all().unis(accounts.lock(tx, sortedAccounts), holds.lock(tx, sortedHolds))
+                .combinedWith((locked, lockedHolds) -> {
+                    requireLocked(lockedHolds, sortedAccounts);
+                    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                    return new LedgerBatch(locked, lockedHolds, now, config.maxAmount());
+                });
     }
 
     private static void requireLocked(List<Hold> lockedHolds, Set<UUID> lockedAccounts) {
@@ -84,17 +84,21 @@ public class Ledger {
 
     /**
      * Writes what {@code batch} did, the commands' answers, and the events: the given replies plus an
-     * AccountChanged for every account whose state changed.
+     * AccountChanged for every account whose state changed. No statement here needs another's answer, so they
+     * are issued together, and run in this order (the outbox append last, as it must be): in a pipelined
+     * transaction ({@link dev.corebank.platform.tx.Transactions}) that is one round trip.
      */
     public Uni<Void> write(SqlConnection tx, LedgerBatch batch, List<Answer> answered, List<OutboxEvent> replies) {
         List<Account> changed = batch.changedAccounts();
         List<OutboxEvent> events = new ArrayList<>(replies);
         changed.forEach(account -> events.add(accountChanged(account)));
-        return accounts.writeBalances(tx, changed)
-                .chain(() -> holds.write(tx, batch.placedHolds(), batch.resolvedHolds()))
-                .chain(() -> journal.write(tx, batch.movements(), batch.entries()))
-                .chain(() -> answers.insert(tx, answered))
-                .chain(() -> outbox.append(tx, events))
+        return Uni.combine().all().unis(
+                        accounts.writeBalances(tx, changed),
+                        holds.write(tx, batch.placedHolds(), batch.resolvedHolds()),
+                        journal.write(tx, batch.movements(), batch.entries()),
+                        answers.insert(tx, answered),
+                        outbox.append(tx, events))
+                .discardItems()
                 .invoke(() -> count(batch));
     }
 

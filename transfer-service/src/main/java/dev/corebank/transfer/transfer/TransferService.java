@@ -8,6 +8,7 @@ import dev.corebank.platform.batch.GroupCommit;
 import dev.corebank.platform.id.UuidV7;
 import dev.corebank.platform.outbox.Outbox;
 import dev.corebank.platform.outbox.OutboxEvent;
+import dev.corebank.platform.tx.Transactions;
 import dev.corebank.transfer.config.TransferConfig;
 import dev.corebank.transfer.idempotency.IdempotencyKeyReused;
 import dev.corebank.transfer.idempotency.IdempotencyRepository;
@@ -125,7 +126,7 @@ public class TransferService {
      * this service's, change nothing. Returns how many transfers were settled.
      */
     public Uni<Integer> settle(List<Outcome> outcomes) {
-        return pool.withTransaction(tx -> transfers.settle(tx, outcomes)
+        return Transactions.pipelined(pool, tx -> transfers.settle(tx, outcomes)
                         .call(settled -> settled.isEmpty() ? Uni.createFrom().voidItem() : announce(tx, settled)))
                 .invoke(this::measure)
                 .map(List::size);
@@ -151,7 +152,7 @@ public class TransferService {
      * the transfer row and its ledger command are written. Answers, per request, whether its claim held.
      */
     private Uni<List<Boolean>> acceptAll(List<Acceptance> batch) {
-        return pool.withTransaction(tx -> keys.claim(tx, batch.stream().map(Acceptance::claim).toList())
+        return Transactions.pipelined(pool, tx -> keys.claim(tx, batch.stream().map(Acceptance::claim).toList())
                         .call(claimed -> record(tx, batch.stream()
                                 .map(Acceptance::transfer)
                                 .filter(transfer -> claimed.contains(transfer.id()))
@@ -164,7 +165,10 @@ public class TransferService {
         if (claimed.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return transfers.insert(tx, claimed).chain(() -> outbox.append(tx, claimed.stream().map(this::command).toList()));
+        // Issued together, run in this order, the outbox append last (see Outbox).
+        return Uni.combine().all()
+                .unis(transfers.insert(tx, claimed), outbox.append(tx, claimed.stream().map(this::command).toList()))
+                .discardItems();
     }
 
     /**
@@ -247,9 +251,11 @@ public class TransferService {
                 .map(transfer -> OutcomeWaiters.payload(transfer.id(), render(transfer)))
                 .toArray(String[]::new);
         // NOTIFY is delivered at commit; the outbox append comes last, as it holds its lane locks until then.
-        return tx.preparedQuery(NOTIFY)
-                .execute(Tuple.of(OutcomeWaiters.CHANNEL, payloads))
-                .chain(() -> outbox.append(tx, settled.stream().map(this::event).toList()));
+        // Issued together, they run in this order.
+        return Uni.combine().all()
+                .unis(tx.preparedQuery(NOTIFY).execute(Tuple.of(OutcomeWaiters.CHANNEL, payloads)),
+                        outbox.append(tx, settled.stream().map(this::event).toList()))
+                .discardItems();
     }
 
     private OutboxEvent command(Transfer transfer) {
