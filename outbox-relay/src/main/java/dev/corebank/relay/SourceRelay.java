@@ -42,8 +42,9 @@ import org.jboss.logging.Logger;
  *   <li>Wake-ups: {@code LISTEN outbox} names the lane of every new row, so latency does not depend on a
  *       poll interval; a slow poll covers notifications lost while reconnecting.</li>
  *   <li>Publishing: in rounds over all owned lanes, each lane's rows after its cursor, in order, to the
- *       idempotent producer; the cursors move only after the broker acknowledged all of them. A crash in
- *       between repeats rows, never skips one.</li>
+ *       idempotent producer; the cursors move only after the broker acknowledged all of them. They move in
+ *       memory, and are written back to the source every {@code cursor-save-interval} and before a lane is
+ *       given back, off the rounds' path: a crash repeats the rows published since, never skips one.</li>
  * </ul>
  */
 final class SourceRelay {
@@ -71,6 +72,7 @@ final class SourceRelay {
     private PgConnection owner;
     private PgSubscriber subscriber;
     private boolean rebalancing;
+    private boolean saving;
     private final List<Long> timers = new ArrayList<>();
 
     private volatile double lagSeconds;
@@ -97,7 +99,7 @@ final class SourceRelay {
                 .tag("source", source)
                 .register(registry);
         this.publishLatency = Timer.builder("relay.publish.latency")
-                .description("From reading a batch to the broker's acknowledgement and the cursor moved")
+                .description("From reading a batch to the broker's acknowledgement of all of it")
                 .tag("source", source)
                 .publishPercentileHistogram()
                 .register(registry);
@@ -118,11 +120,15 @@ final class SourceRelay {
             listen();
             timers.add(vertx.setPeriodic(config.rebalanceInterval().toMillis(), id -> rebalance()));
             timers.add(vertx.setPeriodic(config.pollInterval().toMillis(), id -> poll()));
+            timers.add(vertx.setPeriodic(config.cursorSaveInterval().toMillis(), id -> saveCursors()));
             rebalance();
         });
     }
 
-    /** Stops waking lanes and closes the owner connection, which releases every lane lock at once. */
+    /**
+     * Stops waking lanes, writes their cursors back, and closes the owner connection, which releases every
+     * lane lock at once.
+     */
     Uni<Void> stop() {
         if (context == null) {
             return Uni.createFrom().voidItem();
@@ -130,6 +136,8 @@ final class SourceRelay {
         return Uni.createFrom().voidItem()
                 .emitOn(onContext)
                 .invoke(() -> timers.forEach(vertx::cancelTimer))
+                .chain(() -> save(List.of(lanes).stream().filter(Lane::owned).toList()).onFailure().recoverWithNull())
+                .emitOn(onContext)
                 .invoke(() -> List.of(lanes).forEach(Lane::disown))
                 .call(() -> subscriber == null ? Uni.createFrom().voidItem() : subscriber.close())
                 .call(() -> owner == null ? Uni.createFrom().voidItem() : owner.close())
@@ -261,10 +269,7 @@ final class SourceRelay {
     private Uni<Void> publish(List<OutboxRow> rows, long started) {
         Map<Integer, Long> lastSeqByLane = new TreeMap<>();
         rows.forEach(row -> lastSeqByLane.merge(row.lane(), row.seq(), Math::max));
-        Short[] lanesTouched = lastSeqByLane.keySet().stream().map(Integer::shortValue).toArray(Short[]::new);
-        Long[] lastSeqs = lastSeqByLane.values().toArray(Long[]::new);
         return publisher.publish(rows.stream().map(row -> CloudEventRecords.toRecord(source, row)).toList())
-                .chain(() -> outbox.advance(lanesTouched, lastSeqs))
                 .emitOn(onContext)
                 .invoke(() -> {
                     lastSeqByLane.forEach((lane, seq) -> lanes[lane].advanced(seq));
@@ -274,6 +279,44 @@ final class SourceRelay {
                     publishLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                     lastBatchSize = rows.size();
                     reachable = true;
+                });
+    }
+
+    // --- cursors ---------------------------------------------------------------------------------------------
+
+    /** Writes back the cursors of owned lanes published further than their source says; one write at a time. */
+    private void saveCursors() {
+        if (saving) {
+            return;
+        }
+        List<Lane> unsaved = List.of(lanes).stream().filter(lane -> lane.owned() && lane.unsaved()).toList();
+        if (unsaved.isEmpty()) {
+            return;
+        }
+        saving = true;
+        save(unsaved).emitOn(onContext).subscribe().with(ignored -> saving = false, e -> {
+            saving = false;
+            failed(e);
+        });
+    }
+
+    /**
+     * Moves the source's cursors of {@code toSave} to where this instance has published. Never back: the
+     * statement keeps a cursor some newer owner moved further.
+     */
+    private Uni<Void> save(List<Lane> toSave) {
+        List<Lane> unsaved = toSave.stream().filter(Lane::unsaved).toList();
+        if (unsaved.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Short[] ids = unsaved.stream().map(lane -> (short) lane.id()).toArray(Short[]::new);
+        Long[] seqs = unsaved.stream().map(Lane::cursor).toArray(Long[]::new);
+        return outbox.advance(ids, seqs)
+                .emitOn(onContext)
+                .invoke(() -> {
+                    for (int i = 0; i < ids.length; i++) {
+                        unsaved.get(i).saved(seqs[i]);
+                    }
                 });
     }
 
@@ -338,9 +381,13 @@ final class SourceRelay {
     private void ownerLost() {
         LOG.warnf("%s: lost the lane-owner connection; lanes %s go back to the pool", source, ownedLanes());
         owner = null;
+        List<Lane> lost = List.of(lanes).stream().filter(Lane::owned).toList();
         for (Lane lane : lanes) {
             lane.disown();
         }
+        // What was published is still worth writing back (through the pool): a cursor never moves back, so it
+        // cannot undo a peer that took a lane meanwhile, and it spares that peer publishing the rows again.
+        save(lost).subscribe().with(ignored -> { }, this::failed);
     }
 
     private Uni<Void> holdFairShare(PgConnection connection, int instances) {
@@ -413,8 +460,10 @@ final class SourceRelay {
     }
 
     /**
-     * Gives a lane's lock back. If the unlock does not happen, the session state is unknown, so the whole
-     * owner connection goes (and every lock with it) rather than leave a lane held that nobody publishes.
+     * Gives a lane's lock back, its cursor written first so that the next owner resumes where this one stopped
+     * (if that write fails, the next owner publishes some rows again). If the unlock does not happen, the
+     * session state is unknown, so the whole owner connection goes (and every lock with it) rather than leave a
+     * lane held that nobody publishes.
      */
     private void release(Lane lane) {
         lane.disown();
@@ -422,7 +471,10 @@ final class SourceRelay {
         if (connection == null) {
             return;
         }
-        outbox.release(connection, lane.id())
+        save(List.of(lane))
+                .onFailure().invoke(this::failed)
+                .onFailure().recoverWithNull()
+                .chain(() -> outbox.release(connection, lane.id()))
                 .emitOn(onContext)
                 .subscribe().with(
                         released -> {

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corebank.platform.id.UuidV7;
@@ -20,6 +21,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.PgBuilder;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgConnectOptions;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -97,6 +100,26 @@ class RelayTest {
             OffsetDateTime.parse(header(record, CloudEvents.TIME));
         }
         assertEquals(1, new ObjectMapper().readTree(received.get(0).value()).get("n").asLong());
+    }
+
+    @Test
+    void published_positions_are_written_back_to_the_source_for_the_next_owner() {
+        String topic = "relay-test-" + runId + "-" + UuidV7.next();
+        OutboxEvent event = OutboxEvent.of(UuidV7.next(), topic, "Account", "acc-" + UuidV7.next(),
+                new AccountOpened("a", 1));
+        accounts.withTransaction(tx -> outbox.append(tx, event)).await().atMost(WAIT);
+        consume(topic, 1);
+
+        Row appended = accounts.preparedQuery("SELECT lane, seq FROM outbox WHERE id = $1")
+                .execute(Tuple.of(event.id()))
+                .map(rows -> rows.iterator().next())
+                .await().atMost(WAIT);
+        // Written back off the publishing path, within corebank.relay.cursor-save-interval.
+        await().atMost(WAIT).untilAsserted(() -> assertTrue(accounts
+                .preparedQuery("SELECT last_seq FROM outbox_lane_cursor WHERE lane = $1")
+                .execute(Tuple.of(appended.getShort("lane")))
+                .map(rows -> rows.iterator().next().getLong("last_seq"))
+                .await().atMost(WAIT) >= appended.getLong("seq")));
     }
 
     @Test

@@ -4,14 +4,15 @@ import dev.corebank.platform.outbox.OutboxLanes;
 
 /**
  * One lane of one source as this relay instance sees it: whether it holds the lane's owner lock, the last
- * sequence it knows to be on the broker, and whether rows may be waiting after it. Changed only on its
- * source's event-loop context; the status endpoint reads the volatile fields.
+ * sequence it knows to be on the broker, the last one written back to the source, and whether rows may be
+ * waiting. Changed only on its source's event-loop context; the status endpoint reads the volatile fields.
  */
 public final class Lane {
 
     private final int id;
     private volatile boolean owned;
     private volatile long cursor;
+    private long saved;
     private boolean releaseWanted;
     private boolean pending;
 
@@ -39,6 +40,7 @@ public final class Lane {
     /** This instance now holds the lane's owner lock; publishing resumes after {@code cursor}. */
     public void own(long cursor) {
         this.cursor = cursor;
+        this.saved = cursor;
         this.owned = true;
         this.releaseWanted = false;
         this.pending = true;
@@ -74,6 +76,16 @@ public final class Lane {
     /** Rows up to {@code seq} are on the broker. */
     public void advanced(long seq) {
         cursor = Math.max(cursor, seq);
+    }
+
+    /** Published further than the source's cursor says. */
+    public boolean unsaved() {
+        return cursor > saved;
+    }
+
+    /** The source's cursor now says {@code seq}. */
+    public void saved(long seq) {
+        saved = Math.max(saved, seq);
     }
 
     /** The lanes one of {@code instances} relay instances should hold: an even split, rounded up. */

@@ -43,6 +43,15 @@ public interface RelayConfig {
     @WithDefault("2s")
     Duration pollInterval();
 
+    /**
+     * How often the lanes' published positions are written back to their source. Publishing goes on from the
+     * positions in memory; the written ones are where the next owner of a lane resumes, so a relay that dies
+     * makes its successor publish again at most this much of its rows (consumers deduplicate them). A lane
+     * given back is written first.
+     */
+    @WithDefault("100ms")
+    Duration cursorSaveInterval();
+
     /** How often an instance counts its peers and takes or gives back lanes to hold a fair share. */
     @WithDefault("3s")
     Duration rebalanceInterval();
