@@ -1,6 +1,9 @@
 package dev.corebank.account.account;
 
+import dev.corebank.account.ledger.JournalEntry;
+import dev.corebank.account.ledger.JournalRepository;
 import dev.corebank.account.ledger.Ledger;
+import dev.corebank.account.ledger.StatementCursor;
 import dev.corebank.account.readmodel.AccountReadModel;
 import dev.corebank.messages.ledger.AccountChanged;
 import dev.corebank.platform.id.UuidV7;
@@ -8,6 +11,7 @@ import dev.corebank.platform.outbox.Outbox;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Singleton;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -23,13 +27,16 @@ public class AccountService {
     private final AccountRepository accounts;
     private final AccountReadModel readModel;
     private final Ledger ledger;
+    private final JournalRepository journal;
     private final Outbox outbox;
 
-    public AccountService(Pool pool, AccountRepository accounts, AccountReadModel readModel, Ledger ledger, Outbox outbox) {
+    public AccountService(Pool pool, AccountRepository accounts, AccountReadModel readModel, Ledger ledger,
+            JournalRepository journal, Outbox outbox) {
         this.pool = pool;
         this.accounts = accounts;
         this.readModel = readModel;
         this.ledger = ledger;
+        this.journal = journal;
         this.outbox = outbox;
     }
 
@@ -68,6 +75,13 @@ public class AccountService {
      * Changes status and overdraft limit, only if the account is still at {@code expectedVersion}. A null
      * argument keeps the current value.
      */
+    /** Up to {@code limit} of the account's journal entries older than {@code before}, newest first. */
+    public Uni<List<JournalEntry>> statement(UUID id, StatementCursor before, int limit) {
+        return accounts.find(pool, id)
+                .map(found -> found.orElseThrow(() -> new AccountNotFound(id)))
+                .chain(account -> journal.statement(pool, id, before, limit));
+    }
+
     public Uni<Account> edit(UUID id, long expectedVersion, AccountStatus status, Long overdraftLimit) {
         return pool.withTransaction(tx -> accounts.find(tx, id)
                 .map(found -> found.orElseThrow(() -> new AccountNotFound(id)))

@@ -8,19 +8,15 @@ import static dev.corebank.platform.rest.RequestChecks.ifMatch;
 import static dev.corebank.platform.rest.RequestChecks.intIn;
 import static dev.corebank.platform.rest.RequestChecks.optionalNonNegative;
 
-import dev.corebank.account.account.AccountNotFound;
-import dev.corebank.account.account.AccountRepository;
 import dev.corebank.account.account.AccountService;
 import dev.corebank.account.config.LedgerConfig;
 import dev.corebank.account.ledger.CashReceipt;
 import dev.corebank.account.ledger.CashService;
 import dev.corebank.account.ledger.JournalEntry;
-import dev.corebank.account.ledger.JournalRepository;
 import dev.corebank.account.ledger.Movement;
 import dev.corebank.account.ledger.StatementCursor;
 import dev.corebank.platform.rest.InvalidRequest;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -48,18 +44,11 @@ public class AccountResource {
 
     private final AccountService accounts;
     private final CashService cash;
-    private final JournalRepository journal;
-    private final AccountRepository accountRepository;
-    private final Pool pool;
     private final LedgerConfig config;
 
-    public AccountResource(AccountService accounts, CashService cash, JournalRepository journal,
-            AccountRepository accountRepository, Pool pool, LedgerConfig config) {
+    public AccountResource(AccountService accounts, CashService cash, LedgerConfig config) {
         this.accounts = accounts;
         this.cash = cash;
-        this.journal = journal;
-        this.accountRepository = accountRepository;
-        this.pool = pool;
         this.config = config;
     }
 
@@ -138,10 +127,7 @@ public class AccountResource {
         UUID accountId = id("id", id);
         int pageSize = limit == null ? 50 : (int) intIn("limit", limit, 1, 500);
         StatementCursor before = cursor == null ? StatementCursor.START : decode(cursor);
-        return accountRepository.find(pool, accountId)
-                .map(found -> found.orElseThrow(() -> new AccountNotFound(accountId)))
-                .chain(account -> journal.statement(pool, accountId, before, pageSize))
-                .map(entries -> Statement.of(accountId, entries, pageSize));
+        return accounts.statement(accountId, before, pageSize).map(entries -> Statement.of(accountId, entries, pageSize));
     }
 
     private static StatementCursor decode(String cursor) {
