@@ -78,7 +78,9 @@ public class CommandProcessor {
                         .filter(command -> fresh.remove(command.messageId()))
                         .map(ReceivedCommand::command)
                         .toList())
-                .chain(commands -> commands.isEmpty() ? Uni.createFrom().voidItem() : applyFresh(tx, commands)));
+                .call(commands -> commands.isEmpty() ? Uni.createFrom().voidItem() : applyFresh(tx, commands)))
+                .invoke(applied -> inbox.counted(CONSUMER, received.size(), applied.size()))
+                .replaceWithVoid();
     }
 
     private Uni<Void> applyFresh(SqlConnection tx, List<LedgerCommand> commands) {

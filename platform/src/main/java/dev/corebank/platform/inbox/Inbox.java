@@ -74,7 +74,8 @@ public class Inbox {
 
     /**
      * For consumers that apply many messages in one transaction of their own: records the ids in
-     * {@code tx} and returns those not seen before, the ones to apply. Duplicates are counted here.
+     * {@code tx} and returns those not seen before, the ones to apply. Once the transaction committed, the
+     * consumer reports the batch to {@link #counted} (a batch rolled back and retried must count once).
      */
     public Uni<Set<UUID>> claim(SqlConnection tx, String consumer, Collection<UUID> messageIds) {
         return tx.preparedQuery(CLAIM)
@@ -83,12 +84,13 @@ public class Inbox {
                     Set<UUID> fresh = new HashSet<>();
                     rows.forEach(row -> fresh.add(row.getUUID("message_id")));
                     return fresh;
-                })
-                .invoke(fresh -> {
-                    registry.counter("inbox.messages", "consumer", consumer, "outcome", "processed").increment(fresh.size());
-                    registry.counter("inbox.messages", "consumer", consumer, "outcome", "duplicate")
-                            .increment(messageIds.size() - fresh.size());
                 });
+    }
+
+    /** Counts a committed batch of {@code received} messages, {@code applied} of them new, the rest duplicates. */
+    public void counted(String consumer, int received, int applied) {
+        registry.counter("inbox.messages", "consumer", consumer, "outcome", "processed").increment(applied);
+        registry.counter("inbox.messages", "consumer", consumer, "outcome", "duplicate").increment(received - applied);
     }
 
     private Uni<Void> once(String consumer, UUID messageId, Function<SqlConnection, Uni<Void>> effect) {
