@@ -1,5 +1,6 @@
 package dev.corebank.relay;
 
+import java.time.Instant;
 import java.util.List;
 
 /** What {@code GET /relay/status} shows: this instance, and per source what it publishes and how far behind. */
@@ -8,8 +9,10 @@ public record RelayStatus(String instance, List<Source> sources) {
     /**
      * @param lagSeconds age of the oldest row that no instance has published yet (0: all published)
      * @param published rows this instance published since it started
+     * @param lastError the latest failure talking to the source or the broker, if any since start; kept after
+     *                  recovery, so {@code lastErrorAt} tells whether it is news
      */
     public record Source(String name, boolean reachable, List<Integer> lanesOwned, double lagSeconds, long published,
-            int lastBatchSize, double meanPublishLatencyMs, String lastError) {
+            int lastBatchSize, double meanPublishLatencyMs, String lastError, Instant lastErrorAt) {
     }
 }

@@ -20,6 +20,7 @@ import io.vertx.mutiny.pgclient.PgConnection;
 import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.pgclient.PgConnectOptions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +80,7 @@ final class SourceRelay {
     private volatile boolean reachable;
     private volatile int lastBatchSize;
     private volatile String lastError;
+    private volatile Instant lastErrorAt;
     private final AtomicLong publishedTotal = new AtomicLong();
 
     SourceRelay(String source, Vertx vertx, Pool pool, PgConnectOptions connectOptions, KafkaPublisher publisher,
@@ -146,7 +148,7 @@ final class SourceRelay {
 
     RelayStatus.Source status() {
         return new RelayStatus.Source(source, reachable, ownedLanes(), lagSeconds, publishedTotal.get(), lastBatchSize,
-                publishLatency.mean(TimeUnit.MILLISECONDS), lastError);
+                publishLatency.mean(TimeUnit.MILLISECONDS), lastError, lastErrorAt);
     }
 
     private List<Integer> ownedLanes() {
@@ -322,6 +324,7 @@ final class SourceRelay {
 
     private void failed(Throwable e) {
         lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
+        lastErrorAt = Instant.now();
         LOG.warnf("%s: %s (retried on the next poll)", source, lastError);
     }
 

@@ -42,6 +42,7 @@ class UnreachableSourceTest {
                 .when().get("/relay/status")
                 .then().statusCode(200)
                 .body("sources.find { it.name == 'ghost' }.reachable", equalTo(false))
-                .body("sources.find { it.name == 'ghost' }.lastError", notNullValue()));
+                .body("sources.find { it.name == 'ghost' }.lastError", notNullValue())
+                .body("sources.find { it.name == 'ghost' }.lastErrorAt", notNullValue()));
     }
 }
