@@ -139,7 +139,6 @@ final class SourceRelay {
                 .emitOn(onContext)
                 .invoke(() -> timers.forEach(vertx::cancelTimer))
                 .chain(() -> save(List.of(lanes).stream().filter(Lane::owned).toList()).onFailure().recoverWithNull())
-                .emitOn(onContext)
                 .invoke(() -> List.of(lanes).forEach(Lane::disown))
                 .call(() -> subscriber == null ? Uni.createFrom().voidItem() : subscriber.close())
                 .call(() -> owner == null ? Uni.createFrom().voidItem() : owner.close())
@@ -296,7 +295,7 @@ final class SourceRelay {
             return;
         }
         saving = true;
-        save(unsaved).emitOn(onContext).subscribe().with(ignored -> saving = false, e -> {
+        save(unsaved).subscribe().with(ignored -> saving = false, e -> {
             saving = false;
             failed(e);
         });
