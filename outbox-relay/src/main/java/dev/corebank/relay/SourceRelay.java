@@ -30,6 +30,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jboss.logging.Logger;
 
 /**
@@ -65,6 +66,7 @@ final class SourceRelay {
     private final Rounds[] groups;
 
     private final Counter published;
+    private final Counter deadLettered;
     private final DistributionSummary batchSizes;
     private final Timer publishLatency;
 
@@ -94,6 +96,10 @@ final class SourceRelay {
         this.groups = IntStream.range(0, config.drainGroups()).mapToObj(i -> new Rounds()).toArray(Rounds[]::new);
         this.published = Counter.builder("relay.events.published")
                 .description("Outbox rows published to Kafka and acknowledged")
+                .tag("source", source)
+                .register(registry);
+        this.deadLettered = Counter.builder("relay.events.dead_lettered")
+                .description("Outbox rows the broker would never take, sent to the dead-letter topic instead")
                 .tag("source", source)
                 .register(registry);
         this.batchSizes = DistributionSummary.builder("relay.batch.size")
@@ -271,6 +277,7 @@ final class SourceRelay {
         Map<Integer, Long> lastSeqByLane = new TreeMap<>();
         rows.forEach(row -> lastSeqByLane.merge(row.lane(), row.seq(), Math::max));
         return publisher.publish(rows.stream().map(row -> CloudEventRecords.toRecord(source, row)).toList())
+                .chain(failures -> deadLetterUnpublishable(rows, failures))
                 .emitOn(onContext)
                 .invoke(() -> {
                     lastSeqByLane.forEach((lane, seq) -> lanes[lane].advanced(seq));
@@ -281,6 +288,39 @@ final class SourceRelay {
                     lastBatchSize = rows.size();
                     reachable = true;
                 });
+    }
+
+    /**
+     * Fails the round if a row failed for a reason a retry may cure (the rows are sent again from the
+     * cursors). Rows the broker will never take go to the dead-letter topic instead, so that the rows after
+     * them flow on; only once that topic has them does the round succeed and the cursors pass them.
+     */
+    private Uni<Void> deadLetterUnpublishable(List<OutboxRow> rows, List<Throwable> failures) {
+        List<ProducerRecord<String, byte[]>> deadLetters = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            Throwable failure = failures.get(i);
+            if (failure == null) {
+                continue;
+            }
+            if (!KafkaPublisher.unpublishable(failure)) {
+                return Uni.createFrom().failure(failure);
+            }
+            OutboxRow row = rows.get(i);
+            LOG.errorf("%s: row %s (lane %d, seq %d, %s to %s) can never be published (%s); dead-lettered to %s",
+                    source, row.id(), row.lane(), row.seq(), row.eventType(), row.topic(), failure, config.deadLetterTopic());
+            deadLetters.add(CloudEventRecords.deadLetter(config.deadLetterTopic(), source, row, failure));
+        }
+        if (deadLetters.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return publisher.publish(deadLetters)
+                .invoke(deadLetterFailures -> deadLetterFailures.stream().filter(failure -> failure != null).findFirst()
+                        .ifPresent(failure -> {
+                            throw new IllegalStateException(
+                                    "dead-letter topic " + config.deadLetterTopic() + " refused a record", failure);
+                        }))
+                .invoke(() -> deadLettered.increment(deadLetters.size()))
+                .replaceWithVoid();
     }
 
     // --- cursors ---------------------------------------------------------------------------------------------

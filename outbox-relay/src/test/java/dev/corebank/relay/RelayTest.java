@@ -45,6 +45,9 @@ class RelayTest {
     record AccountOpened(String accountId, long n) {
     }
 
+    record Blob(String data) {
+    }
+
     @Inject
     Vertx vertx;
 
@@ -100,6 +103,32 @@ class RelayTest {
             OffsetDateTime.parse(header(record, CloudEvents.TIME));
         }
         assertEquals(1, new ObjectMapper().readTree(received.get(0).value()).get("n").asLong());
+    }
+
+    @Test
+    void a_row_the_broker_will_never_take_is_dead_lettered_and_the_rows_after_it_flow_on() throws Exception {
+        String topic = "relay-test-" + runId + "-" + UuidV7.next();
+        String aggregate = "acc-" + UuidV7.next();
+        OutboxEvent before = OutboxEvent.of(UuidV7.next(), topic, "Account", aggregate, new AccountOpened(aggregate, 1));
+        // Over the producer's 1 MiB max.request.size: no retry will ever get it onto the topic.
+        OutboxEvent tooLarge = OutboxEvent.of(UuidV7.next(), topic, "Account", aggregate, new Blob("x".repeat(1_200_000)));
+        OutboxEvent after = OutboxEvent.of(UuidV7.next(), topic, "Account", aggregate, new AccountOpened(aggregate, 3));
+        accounts.withTransaction(tx -> outbox.append(tx, before, tooLarge, after)).await().atMost(WAIT);
+
+        List<ConsumerRecord<String, String>> received = consume(topic, 2);
+        List<ConsumerRecord<String, String>> deadLetters = TopicReader.read(bootstrap, config.deadLetterTopic(),
+                config.deadLetterTopic() + "-" + UuidV7.next(), 1, WAIT).stream()
+                .filter(record -> tooLarge.id().toString().equals(header(record, CloudEvents.ID)))
+                .toList();
+
+        assertEquals(List.of(before.id().toString(), after.id().toString()),
+                received.stream().map(r -> header(r, CloudEvents.ID)).toList(), "the rows around it, in order");
+        assertEquals(1, deadLetters.size(), "the row is described on the dead-letter topic");
+        var described = new ObjectMapper().readTree(deadLetters.get(0).value());
+        assertEquals(topic, described.get("topic").asText());
+        assertEquals("Blob", described.get("eventType").asText());
+        assertTrue(described.get("error").asText().contains("RecordTooLargeException"), described.toString());
+        assertTrue(described.get("payloadBytes").asLong() > 1_200_000);
     }
 
     @Test

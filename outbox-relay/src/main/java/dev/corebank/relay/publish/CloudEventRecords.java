@@ -2,6 +2,7 @@ package dev.corebank.relay.publish;
 
 import dev.corebank.platform.outbox.CloudEvents;
 import dev.corebank.relay.source.OutboxRow;
+import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
@@ -37,6 +38,31 @@ public final class CloudEventRecords {
                 }
             }
         }
+        return record;
+    }
+
+    /**
+     * The dead-letter record of a row the broker will not take: what the row was and why it could not go,
+     * without its payload (which may be the very reason). Keyed and identified like the row itself.
+     */
+    public static ProducerRecord<String, byte[]> deadLetter(String topic, String source, OutboxRow row, Throwable failure) {
+        JsonObject described = new JsonObject()
+                .put("source", source)
+                .put("lane", row.lane())
+                .put("seq", row.seq())
+                .put("id", row.id().toString())
+                .put("topic", row.topic())
+                .put("aggregateType", row.aggregateType())
+                .put("aggregateId", row.aggregateId())
+                .put("eventType", row.eventType())
+                .put("payloadBytes", row.payload().getBytes(StandardCharsets.UTF_8).length)
+                .put("createdAt", row.createdAt().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
+                .put("error", failure.toString());
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, row.aggregateId(),
+                described.encode().getBytes(StandardCharsets.UTF_8));
+        add(record.headers(), CloudEvents.ID, row.id().toString());
+        add(record.headers(), CloudEvents.SOURCE, "/corebank/" + source);
+        add(record.headers(), CloudEvents.CONTENT_TYPE, CloudEvents.JSON);
         return record;
     }
 

@@ -9,11 +9,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -46,14 +50,31 @@ public class KafkaPublisher {
         this.sender = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "relay-kafka-sender"));
     }
 
-    /** Sends the records in order; completes when the broker acknowledged every one, fails if any failed. */
-    public Uni<Void> publish(List<ProducerRecord<String, byte[]>> records) {
+    /**
+     * Sends the records in order; completes once the broker answered for every one, with each record's
+     * failure in the same order (null where it was acknowledged).
+     */
+    public Uni<List<Throwable>> publish(List<ProducerRecord<String, byte[]>> records) {
         return Uni.createFrom().completionStage(() -> CompletableFuture
                 .supplyAsync(() -> sendAll(records), sender)
-                .thenCompose(acks -> acks));
+                .thenCompose(acks -> CompletableFuture.allOf(acks)
+                        .handle((ignored, failure) -> Stream.of(acks).map(KafkaPublisher::failureOf).toList())));
     }
 
-    private CompletableFuture<Void> sendAll(List<ProducerRecord<String, byte[]>> records) {
+    /**
+     * Failures that are the record's own and will recur however often it is sent: too large for the
+     * producer, or a topic name Kafka refuses. Anything else (timeouts, the broker away) is worth a retry.
+     */
+    public static boolean unpublishable(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return cause instanceof RecordTooLargeException || cause instanceof InvalidTopicException;
+    }
+
+    private static Throwable failureOf(CompletableFuture<?> ack) {
+        return ack.isCompletedExceptionally() ? ack.handle((ignored, failure) -> failure).join() : null;
+    }
+
+    private CompletableFuture<?>[] sendAll(List<ProducerRecord<String, byte[]>> records) {
         CompletableFuture<?>[] acks = new CompletableFuture<?>[records.size()];
         for (int i = 0; i < acks.length; i++) {
             CompletableFuture<Void> ack = new CompletableFuture<>();
@@ -76,7 +97,7 @@ public class KafkaPublisher {
                 break;
             }
         }
-        return CompletableFuture.allOf(acks);
+        return acks;
     }
 
     @PreDestroy

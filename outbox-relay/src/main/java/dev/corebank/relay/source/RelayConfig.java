@@ -52,6 +52,14 @@ public interface RelayConfig {
     @WithDefault("100ms")
     Duration cursorSaveInterval();
 
+    /**
+     * Where a row goes that the broker will never take (larger than the producer may send, or naming a
+     * topic that cannot exist): a record describing it, without its payload, so that one bad row does not
+     * stop its source's whole flow. The row itself stays in the outbox until its partition is dropped.
+     */
+    @WithDefault("outbox.dead-letters")
+    String deadLetterTopic();
+
     /** How often an instance counts its peers and takes or gives back lanes to hold a fair share. */
     @WithDefault("3s")
     Duration rebalanceInterval();
