@@ -203,6 +203,12 @@ public final class TransferBenchmark {
             System.out.printf("%,d %s accounts opened and funded over HTTP in %.1f s; transfers between uniformly random"
                             + " pairs, Prefer: wait=30, at most %d requests in flight%n",
                     settings.accounts(), CURRENCY, (System.nanoTime() - openStart) / 1e9, settings.connections());
+            StageBatches batches = new StageBatches(List.of(
+                    new StageBatches.Stage("accepts", service.url(), "group_commit_batch_size{batch=\"transfer-accepts\"}"),
+                    new StageBatches.Stage("relay transfers", relay.url(), "relay_batch_size{source=\"transfers\"}"),
+                    new StageBatches.Stage("ledger", ledger.url(), "ledger_batch_size"),
+                    new StageBatches.Stage("relay accounts", relay.url(), "relay_batch_size{source=\"accounts\"}"),
+                    new StageBatches.Stage("settles", service.url(), "transfers_settle_batch_size")));
             CpuAccount cpu = new CpuAccount(Map.entry("transfer-service", service.pid()),
                     Map.entry("account-service", ledger.pid()), Map.entry("relay", relay.pid()),
                     Map.entry("benchmark client", ProcessHandle.current().pid()));
@@ -217,11 +223,14 @@ public final class TransferBenchmark {
                 List<Result> results = new ArrayList<>();
                 for (Step step : settings.steps()) {
                     CpuAccount.Sample before = cpu.sample();
+                    StageBatches.Sample batchesBefore = batches.sample();
                     Result result = load.run(step);
                     CpuAccount.Sample after = cpu.sample();
+                    StageBatches.Sample batchesAfter = batches.sample();
                     print(result, serviceView(db, result));
                     System.out.println("    " + CpuAccount.perUnit(before, after, result.latency().getTotalCount(),
                             "completed transfer"));
+                    System.out.println("    " + batches.between(batchesBefore, batchesAfter));
                     results.add(result);
                 }
                 System.out.println("check: transfers in transfer-service's database by status: " + statuses(db));

@@ -85,6 +85,11 @@ public final class RelayProcess implements AutoCloseable {
         process.destroyForcibly().waitFor();
     }
 
+    /** Where its HTTP endpoints answer, e.g. {@code http://127.0.0.1:41234}. */
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
     /** The relay's {@code GET /relay/status} document. */
     public String status() throws IOException, InterruptedException {
         return get("/relay/status").body();
@@ -141,7 +146,7 @@ public final class RelayProcess implements AutoCloseable {
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url() + path))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -20,6 +20,7 @@ import dev.corebank.platform.id.UuidV7;
 import dev.corebank.platform.inbox.Inbox;
 import dev.corebank.platform.outbox.OutboxEvent;
 import dev.corebank.platform.tx.Transactions;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -58,6 +59,7 @@ public class CommandProcessor {
     private final AnswerRepository answers;
     private final ObjectMapper json;
     private final MeterRegistry registry;
+    private final DistributionSummary batchSizes;
 
     public CommandProcessor(Pool pool, Inbox inbox, Ledger ledger, HoldRepository holds, AnswerRepository answers,
             ObjectMapper json, MeterRegistry registry) {
@@ -68,6 +70,9 @@ public class CommandProcessor {
         this.answers = answers;
         this.json = json;
         this.registry = registry;
+        this.batchSizes = DistributionSummary.builder("ledger.batch.size")
+                .description("Commands per ledger transaction (one Kafka poll's worth), committed")
+                .register(registry);
     }
 
     /** Applies the commands in one transaction; fails as a whole, changing nothing, or commits them all. */
@@ -80,6 +85,7 @@ public class CommandProcessor {
                         .toList())
                 .call(commands -> commands.isEmpty() ? Uni.createFrom().voidItem() : applyFresh(tx, commands)))
                 .invoke(applied -> inbox.counted(CONSUMER, received.size(), applied.size()))
+                .invoke(() -> batchSizes.record(received.size()))
                 .replaceWithVoid();
     }
 

@@ -18,6 +18,7 @@ import dev.corebank.transfer.idempotency.KeyRecord;
 import dev.corebank.transfer.idempotency.RequestInFlight;
 import dev.corebank.transfer.idempotency.StoredResponse;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
@@ -53,6 +54,7 @@ public class TransferService {
     private final Counter accepted;
     private final Counter replayed;
     private final Timer completion;
+    private final DistributionSummary settleBatchSizes;
     private final MeterRegistry registry;
     private final GroupCommit<Acceptance, Boolean> acceptances;
     private final GroupCommit<KeyAnswer, Optional<StoredResponse>> answers;
@@ -73,6 +75,9 @@ public class TransferService {
         this.completion = Timer.builder("transfers.completion")
                 .description("From a transfer's acceptance to the ledger's posting")
                 .publishPercentileHistogram()
+                .register(registry);
+        this.settleBatchSizes = DistributionSummary.builder("transfers.settle.batch.size")
+                .description("Ledger answers per settling transaction (one Kafka poll's worth), committed")
                 .register(registry);
         TransferConfig.Batching batching = config.batching();
         this.acceptances = new GroupCommit<>("transfer-accepts", batching.maxSize(), batching.maxInFlight(), registry,
@@ -129,6 +134,7 @@ public class TransferService {
         return Transactions.pipelined(pool, tx -> transfers.settle(tx, outcomes)
                         .call(settled -> settled.isEmpty() ? Uni.createFrom().voidItem() : announce(tx, settled)))
                 .invoke(this::measure)
+                .invoke(() -> settleBatchSizes.record(outcomes.size()))
                 .map(List::size);
     }
 
