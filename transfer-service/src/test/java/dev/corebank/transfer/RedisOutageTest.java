@@ -5,13 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.corebank.testing.RedisOutageContract;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
-import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,16 +21,8 @@ import org.junit.jupiter.api.Test;
  * counted; and readiness says Redis is down.
  */
 @QuarkusTest
-@TestProfile(RedisOutageTest.RedisGone.class)
-class RedisOutageTest {
-
-    public static class RedisGone implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            // Nothing listens on port 1: as if the Redis server were down.
-            return Map.of("quarkus.redis.hosts", "redis://127.0.0.1:1");
-        }
-    }
+@TestProfile(RedisOutageContract.RedisGone.class)
+class RedisOutageTest extends RedisOutageContract {
 
     private static final Pattern UNAVAILABLE = Pattern.compile("(?m)^transfers_rate_limit_unavailable_total(?:\\{[^}]*\\})? (\\S+)$");
 
@@ -52,13 +43,6 @@ class RedisOutageTest {
         assertTrue(unavailable() >= before + 1, "the unchecked request is counted");
     }
 
-    @Test
-    void readiness_is_down_naming_redis() {
-        Response ready = given().when().get("/q/health/ready");
-
-        assertEquals(503, ready.statusCode(), ready.asString());
-        assertEquals("DOWN", ready.jsonPath().getString("checks.find { it.name == 'Redis connection health check' }.status"));
-    }
 
     private static double unavailable() {
         String metrics = given().accept("text/plain").when().get("/q/metrics").then().statusCode(200).extract().asString();

@@ -4,27 +4,18 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.corebank.account.LedgerTestSupport;
+import dev.corebank.testing.RedisOutageContract;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** Redis away: money still moves, every read comes from PostgreSQL, and readiness says Redis is down. */
 @QuarkusTest
-@TestProfile(RedisOutageTest.RedisGone.class)
-class RedisOutageTest {
-
-    public static class RedisGone implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            // Nothing listens on port 1: as if the Redis server were down.
-            return Map.of("quarkus.redis.hosts", "redis://127.0.0.1:1");
-        }
-    }
+@TestProfile(RedisOutageContract.RedisGone.class)
+class RedisOutageTest extends RedisOutageContract {
 
     @Inject
     LedgerTestSupport ledger;
@@ -40,13 +31,5 @@ class RedisOutageTest {
         assertEquals("database", read.header("X-Read-Source"));
         assertEquals(700, read.jsonPath().getLong("balance"));
         assertEquals("\"1\"", read.header("ETag"));
-    }
-
-    @Test
-    void readiness_is_down_naming_redis() {
-        Response ready = given().when().get("/q/health/ready");
-
-        assertEquals(503, ready.statusCode(), ready.asString());
-        assertEquals("DOWN", ready.jsonPath().getString("checks.find { it.name == 'Redis connection health check' }.status"));
     }
 }
