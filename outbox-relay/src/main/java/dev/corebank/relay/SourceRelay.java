@@ -144,7 +144,7 @@ final class SourceRelay {
         return Uni.createFrom().voidItem()
                 .emitOn(onContext)
                 .invoke(() -> timers.forEach(vertx::cancelTimer))
-                .chain(() -> save(List.of(lanes).stream().filter(Lane::owned).toList()).onFailure().recoverWithNull())
+                .chain(() -> save(owned()).onFailure().recoverWithNull())
                 .invoke(() -> List.of(lanes).forEach(Lane::disown))
                 .call(() -> subscriber == null ? Uni.createFrom().voidItem() : subscriber.close())
                 .call(() -> owner == null ? Uni.createFrom().voidItem() : owner.close())
@@ -157,7 +157,11 @@ final class SourceRelay {
     }
 
     private List<Integer> ownedLanes() {
-        return List.of(lanes).stream().filter(Lane::owned).map(Lane::id).toList();
+        return owned().stream().map(Lane::id).toList();
+    }
+
+    private List<Lane> owned() {
+        return List.of(lanes).stream().filter(Lane::owned).toList();
     }
 
     // --- wake-ups ----------------------------------------------------------------------------------------
@@ -330,12 +334,8 @@ final class SourceRelay {
         if (saving) {
             return;
         }
-        List<Lane> unsaved = List.of(lanes).stream().filter(lane -> lane.owned() && lane.unsaved()).toList();
-        if (unsaved.isEmpty()) {
-            return;
-        }
         saving = true;
-        save(unsaved).subscribe().with(ignored -> saving = false, e -> {
+        save(owned()).subscribe().with(ignored -> saving = false, e -> {
             saving = false;
             failed(e);
         });
@@ -423,7 +423,7 @@ final class SourceRelay {
     private void ownerLost() {
         LOG.warnf("%s: lost the lane-owner connection; lanes %s go back to the pool", source, ownedLanes());
         owner = null;
-        List<Lane> lost = List.of(lanes).stream().filter(Lane::owned).toList();
+        List<Lane> lost = owned();
         for (Lane lane : lanes) {
             lane.disown();
         }
@@ -434,7 +434,7 @@ final class SourceRelay {
 
     private Uni<Void> holdFairShare(PgConnection connection, int instances) {
         int share = Lane.fairShare(instances);
-        List<Lane> owned = List.of(lanes).stream().filter(Lane::owned).toList();
+        List<Lane> owned = owned();
         if (owned.size() > share) {
             owned.subList(share, owned.size()).forEach(this::giveBack);
             return Uni.createFrom().voidItem();
