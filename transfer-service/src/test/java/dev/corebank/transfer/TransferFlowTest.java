@@ -10,13 +10,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corebank.platform.outbox.CloudEvents;
 import dev.corebank.testing.TopicReader;
+import dev.corebank.transfer.transfer.OutcomeWaiters;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
+import io.vertx.pgclient.PgConnectOptions;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,6 +39,15 @@ class TransferFlowTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
+
+    @ConfigProperty(name = "quarkus.datasource.reactive.url")
+    String databaseUrl;
+
+    @ConfigProperty(name = "quarkus.datasource.username")
+    String databaseUser;
+
+    @Inject
+    Vertx vertx;
 
     private static LiveLedger ledger;
     private final Transfers api = new Transfers();
@@ -68,6 +84,34 @@ class TransferFlowTest {
         assertEquals("TransferCompleted", TopicReader.header(event, CloudEvents.TYPE));
         JsonNode payload = JSON.readTree(event.value());
         assertEquals(2_500, payload.get("amount").asLong());
+    }
+
+    @Test
+    void settled_transfers_are_announced_to_other_replicas_unless_a_request_here_waits_for_them() throws Exception {
+        UUID from = ledger.openAccount("EUR", 1_000);
+        UUID to = ledger.openAccount("EUR", 0);
+        List<String> announced = new CopyOnWriteArrayList<>();
+        PgSubscriber listener = PgSubscriber.subscriber(vertx, PgConnectOptions.fromUri(databaseUrl).setUser(databaseUser));
+        listener.channel(OutcomeWaiters.CHANNEL).handler(announced::add);
+        listener.connect().await().atMost(Duration.ofSeconds(10));
+        try {
+            String waited = api.postAndWait(key(), from, to, 100, "EUR", 20).jsonPath().getString("id");
+            String unwaited = api.post(key(), from, to, 200, "EUR").jsonPath().getString("id");
+
+            // A request elsewhere may wait for the one nobody here waits for: it is announced, with its rendering.
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> announcementOf(announced, unwaited) != null);
+            JsonNode rendered = JSON.readTree(announcementOf(announced, unwaited).substring(unwaited.length() + 1));
+            assertEquals("COMPLETED", rendered.get("status").asText());
+            assertEquals(200, rendered.get("amount").asLong());
+            // The waited one was answered here, straight from the settling transaction, and announced to no one.
+            assertNull(announcementOf(announced, waited), announced.toString());
+        } finally {
+            listener.closeAndAwait();
+        }
+    }
+
+    private static String announcementOf(List<String> announced, String transferId) {
+        return announced.stream().filter(payload -> payload.startsWith(transferId + " ")).findFirst().orElse(null);
     }
 
     @Test

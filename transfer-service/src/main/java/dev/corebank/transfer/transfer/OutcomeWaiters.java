@@ -19,10 +19,11 @@ import org.jboss.logging.Logger;
 
 /**
  * Requests that asked to wait ({@code Prefer: wait}) for their transfer's outcome. Whichever replica
- * consumes the ledger's reply settles the row and, in the same transaction, NOTIFYs the settled transfer on
- * {@value #CHANNEL}; every replica LISTENs and wakes its own waiters. A waiter whose time is up gets nothing
- * from here and reads the row once more, so a notification lost while the LISTEN connection was away costs
- * latency, not answers.
+ * consumes the ledger's reply settles the row; it wakes its own waiters itself once that transaction
+ * committed ({@link #settled}), and for the transfers it has no waiter for it NOTIFYs the settled transfer on
+ * {@value #CHANNEL} in the same transaction: every replica LISTENs and wakes its own waiters. A waiter whose
+ * time is up gets nothing from here and reads the row once more, so a notification lost while the LISTEN
+ * connection was away costs latency, not answers.
  *
  * <p>The payload is the transfer's id, a space, and the transfer as the API renders it: a waiter answers
  * with it as it is, and a replica with no waiter for the id reads no further than the id.
@@ -97,6 +98,19 @@ public class OutcomeWaiters {
                 .onTermination().invoke(() -> waiting.remove(transferId, outcome));
     }
 
+    /** Whether a request on this replica waits for {@code transferId}'s outcome. */
+    public boolean awaits(UUID transferId) {
+        return waiting.containsKey(transferId);
+    }
+
+    /** Wakes this replica's waiter for {@code transferId}, if any, with the settled transfer as the API renders it. */
+    public void settled(UUID transferId, String rendered) {
+        CompletableFuture<String> outcome = waiting.get(transferId);
+        if (outcome != null) {
+            outcome.complete(rendered);
+        }
+    }
+
     /** Stops waiting without a result (the transfer never committed). */
     public void forget(UUID transferId) {
         waiting.remove(transferId);
@@ -113,9 +127,8 @@ public class OutcomeWaiters {
             LOG.warnf("ignoring a %s notification that does not start with a transfer id and a space", CHANNEL);
             return;
         }
-        CompletableFuture<String> outcome = waiting.get(id.get());
-        if (outcome != null) {
-            outcome.complete(payload.substring(ID_LENGTH + 1));
+        if (awaits(id.get())) {
+            settled(id.get(), payload.substring(ID_LENGTH + 1));
         }
     }
 

@@ -127,12 +127,17 @@ public class TransferService {
 
     /**
      * Records the ledger's outcomes in one transaction: each PENDING transfer among them is settled, its
-     * event appended to the outbox and its waiters notified. Outcomes for transfers settled already, or not
-     * this service's, change nothing. Returns how many transfers were settled.
+     * event appended to the outbox, and its waiters woken: this replica's once the transaction committed, other
+     * replicas' by a NOTIFY delivered at commit. Outcomes for transfers settled already, or not this service's,
+     * change nothing. Returns how many transfers were settled.
      */
     public Uni<Integer> settle(List<Outcome> outcomes) {
         return Transactions.pipelined(pool, tx -> transfers.settle(tx, outcomes)
+                        .map(settled -> settled.stream().map(this::settled).toList())
                         .call(settled -> settled.isEmpty() ? Uni.createFrom().voidItem() : announce(tx, settled)))
+                .invoke(settled -> settled.stream()
+                        .filter(Settled::awaitedHere)
+                        .forEach(done -> waiters.settled(done.transfer().id(), done.rendered())))
                 .invoke(this::measure)
                 .invoke(() -> settleBatchSizes.record(outcomes.size()))
                 .map(List::size);
@@ -252,15 +257,27 @@ public class TransferService {
         }
     }
 
-    private Uni<Void> announce(SqlConnection tx, List<Transfer> settled) {
-        String[] payloads = settled.stream()
-                .map(transfer -> OutcomeWaiters.payload(transfer.id(), render(transfer)))
+    /** A transfer just settled, as the API renders it, and whether a request on this replica waits for it. */
+    private record Settled(Transfer transfer, String rendered, boolean awaitedHere) {
+    }
+
+    private Settled settled(Transfer transfer) {
+        return new Settled(transfer, render(transfer), waiters.awaits(transfer.id()));
+    }
+
+    private Uni<Void> announce(SqlConnection tx, List<Settled> settled) {
+        Uni<Void> append = outbox.append(tx, settled.stream().map(done -> event(done.transfer())).toList());
+        String[] elsewhere = settled.stream()
+                .filter(done -> !done.awaitedHere())
+                .map(done -> OutcomeWaiters.payload(done.transfer().id(), done.rendered()))
                 .toArray(String[]::new);
+        if (elsewhere.length == 0) {
+            return append;
+        }
         // NOTIFY is delivered at commit; the outbox append comes last, as it holds its lane locks until then.
         // Issued together, they run in this order.
         return Uni.combine().all()
-                .unis(tx.preparedQuery(NOTIFY).execute(Tuple.of(OutcomeWaiters.CHANNEL, payloads)),
-                        outbox.append(tx, settled.stream().map(this::event).toList()))
+                .unis(tx.preparedQuery(NOTIFY).execute(Tuple.of(OutcomeWaiters.CHANNEL, elsewhere)), append)
                 .discardItems();
     }
 
@@ -281,8 +298,9 @@ public class TransferService {
         return OutboxEvent.of(UuidV7.next(), topics.transferEvents(), "Transfer", transfer.id().toString(), (Record) event);
     }
 
-    private void measure(List<Transfer> settled) {
-        for (Transfer transfer : settled) {
+    private void measure(List<Settled> settled) {
+        for (Settled done : settled) {
+            Transfer transfer = done.transfer();
             registry.counter("transfers.settled", "status", transfer.status().name()).increment();
             if (transfer.status() == TransferStatus.COMPLETED) {
                 completion.record(Duration.between(transfer.createdAt(), transfer.completedAt()));
