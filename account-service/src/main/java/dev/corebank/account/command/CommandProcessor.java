@@ -28,6 +28,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -77,25 +78,51 @@ public class CommandProcessor {
 
     /** Applies the commands in one transaction; fails as a whole, changing nothing, or commits them all. */
     public Uni<Void> apply(List<ReceivedCommand> received) {
-        return Transactions.pipelined(pool, tx -> inbox.claim(tx, CONSUMER, received.stream().map(ReceivedCommand::messageId).toList())
-                // remove(): a message delivered twice within one poll is applied once too.
-                .map(fresh -> received.stream()
-                        .filter(command -> fresh.remove(command.messageId()))
-                        .map(ReceivedCommand::command)
-                        .toList())
-                .call(commands -> commands.isEmpty() ? Uni.createFrom().voidItem() : applyFresh(tx, commands)))
+        List<LedgerCommand> commands = received.stream().map(ReceivedCommand::command).toList();
+        // The inbox claim goes out together with the reads and locks for every command received: a redelivered
+        // one (rare) costs a lookup and a lock it did not need, and the batch one round trip less.
+        return Transactions.pipelined(pool, tx -> Uni.combine().all()
+                        .unis(inbox.claim(tx, CONSUMER, received.stream().map(ReceivedCommand::messageId).toList()),
+                                prepare(tx, commands))
+                        .asTuple()
+                        .chain(claimedAndPrepared -> {
+                            List<LedgerCommand> fresh = fresh(received, claimedAndPrepared.getItem1());
+                            Prepared prepared = claimedAndPrepared.getItem2();
+                            return fresh.isEmpty()
+                                    ? Uni.createFrom().item(fresh)
+                                    : decide(tx, prepared.batch(), fresh, prepared.answered()).replaceWith(fresh);
+                        }))
                 .invoke(applied -> inbox.counted(CONSUMER, received.size(), applied.size()))
                 .invoke(() -> batchSizes.record(received.size()))
                 .replaceWithVoid();
     }
 
-    private Uni<Void> applyFresh(SqlConnection tx, List<LedgerCommand> commands) {
+    /** The commands whose messages the inbox had not seen; a message delivered twice within one poll counts once. */
+    private static List<LedgerCommand> fresh(List<ReceivedCommand> received, Set<UUID> claimed) {
+        Set<UUID> unapplied = new HashSet<>(claimed);
+        return received.stream()
+                .filter(command -> unapplied.remove(command.messageId()))
+                .map(ReceivedCommand::command)
+                .toList();
+    }
+
+    /** The commands' earlier answers and their accounts and holds, locked. */
+    private record Prepared(Map<UUID, Answer> answered, LedgerBatch batch) {
+    }
+
+    private Uni<Prepared> prepare(SqlConnection tx, List<LedgerCommand> commands) {
         List<UUID> commandIds = commands.stream().map(LedgerCommand::commandId).toList();
         List<UUID> holdIds = commands.stream().map(CommandProcessor::holdOf).filter(id -> id != null).distinct().toList();
-        // Both lookups go out together; the locks follow once the holds tell which accounts to lock.
-        return Uni.combine().all().unis(answers.find(tx, commandIds), holds.find(tx, holdIds)).asTuple()
+        Uni<Map<UUID, Answer>> answered = answers.find(tx, commandIds);
+        if (commands.stream().noneMatch(CommandProcessor::resolvesHold)) {
+            // Every account to lock is named by the commands: the lookup and the locks go out together.
+            return Uni.combine().all().unis(answered, ledger.lock(tx, accountsOf(commands, List.of()), holdIds))
+                    .combinedWith(Prepared::new);
+        }
+        // A capture or void names only its hold: the hold tells which accounts to lock.
+        return Uni.combine().all().unis(answered, holds.find(tx, holdIds)).asTuple()
                 .chain(found -> ledger.lock(tx, accountsOf(commands, found.getItem2()), holdIds)
-                        .chain(batch -> decide(tx, batch, commands, found.getItem1())));
+                        .map(batch -> new Prepared(found.getItem1(), batch)));
     }
 
     private Uni<Void> decide(SqlConnection tx, LedgerBatch batch, List<LedgerCommand> commands,
@@ -172,6 +199,10 @@ public class CommandProcessor {
             return voidHold.holdId();
         }
         return null;
+    }
+
+    private static boolean resolvesHold(LedgerCommand command) {
+        return command instanceof CaptureHold || command instanceof VoidHold;
     }
 
     private static Set<UUID> accountsOf(List<LedgerCommand> commands, List<Hold> knownHolds) {
