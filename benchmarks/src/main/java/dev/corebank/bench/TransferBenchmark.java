@@ -45,6 +45,7 @@ import org.apache.kafka.clients.admin.NewTopic;
  * pgbench TPC-B tps ({@code -Dpgbench.tps}), where the first is where the latency target applies, the second
  * where the throughput target does, and the third shows the ceiling; {@code -Drates=300,600,1200} and
  * {@code -Dseconds=30} override them; {@code -Dwarmup.rate} and {@code -Dwarmup.seconds=120} set the warm-up,
+ * {@code -Dsettle.seconds=10} how long each step's rate is offered, uncounted, before the step is measured,
  * {@code -Daccounts=1000} the accounts, {@code -Dconnections=4096} the client's bound on requests in flight (each
  * waits for its outcome, so an offered rate needs rate x latency of them: 512 capped a run near 2,100/s).
  * Each step prints its completed transfers per second and the latency from a request's intended start to the
@@ -125,8 +126,8 @@ public final class TransferBenchmark {
     }
 
     /** What the run was asked to do. The warm-up offers half the first step's rate unless told otherwise. */
-    record Settings(int accounts, int warmupRate, int warmupSeconds, List<Step> steps, int connections,
-            Optional<Double> pgbenchTps) {
+    record Settings(int accounts, int warmupRate, int warmupSeconds, int settleSeconds, List<Step> steps,
+            int connections, Optional<Double> pgbenchTps) {
     }
 
     private final LocalStack stack;
@@ -145,6 +146,7 @@ public final class TransferBenchmark {
         Settings settings = new Settings(Integer.getInteger("accounts", 1_000),
                 Integer.getInteger("warmup.rate", Math.max(1, steps.get(0).rate() / 2)),
                 Integer.getInteger("warmup.seconds", 120),
+                Integer.getInteger("settle.seconds", 10),
                 steps, Integer.getInteger("connections", 4_096), pgbenchTps);
         LocalStack stack = LocalStack.fromEnvironment()
                 .orElseThrow(() -> new IllegalStateException("run through bin/bench, which sets the local stack"));
@@ -222,6 +224,7 @@ public final class TransferBenchmark {
                         "completed transfer"));
                 List<Result> results = new ArrayList<>();
                 for (Step step : settings.steps()) {
+                    settleIn(load, step, settings.settleSeconds());
                     CpuAccount.Sample before = cpu.sample();
                     StageBatches.Sample batchesBefore = batches.sample();
                     Result result = load.run(step);
@@ -321,6 +324,7 @@ public final class TransferBenchmark {
                 millis(latency.getValueAtPercentile(50)), millis(latency.getValueAtPercentile(95)),
                 millis(latency.getValueAtPercentile(99)), millis(latency.getValueAtPercentile(99.9)),
                 millis(latency.getMaxValue()), latency.getTotalCount());
+        System.out.println("    p99 by second offered (ms): " + bySecond(result));
         System.out.printf("    not COMPLETED: %s; errors: %s%n", counts(result.outcomes()), counts(result.errors()));
         System.out.printf("    service's view (created_at -> ledger's posting): %,d COMPLETED, %,d other, %,d re-sent"
                         + " by the sweeper; p50 %.1f ms  p99 %.1f ms%n",
@@ -329,6 +333,28 @@ public final class TransferBenchmark {
         System.out.printf("    legs (p50 / p99 ms): arrival -> accept transaction %.1f / %.1f;  accept transaction ->"
                         + " ledger's posting %.1f / %.1f;  posting -> settle transaction %.1f / %.1f%n",
                 legs.arriveP50(), legs.arriveP99(), legs.postP50(), legs.postP99(), legs.settleP50(), legs.settleP99());
+    }
+
+    /**
+     * Offers {@code step}'s rate for {@code seconds} before it is measured, so the step measures that rate and not
+     * the change to it: when the offered rate jumps, the stages' batches take seconds to grow, and what piled up
+     * meanwhile is served late. Printed, not counted.
+     */
+    private static void settleIn(TransferLoad load, Step step, int seconds) throws InterruptedException {
+        if (seconds <= 0) {
+            return;
+        }
+        Result settled = load.run(new Step("settle-in", step.rate(), seconds));
+        System.out.printf("settle-in: %,d transfers/s offered for %d s, %,.0f completed/s, p99 %.1f ms (not counted);"
+                        + " p99 by second (ms): %s%n",
+                step.rate(), seconds, settled.completedPerSecond(), millis(settled.latency().getValueAtPercentile(99)),
+                bySecond(settled));
+    }
+
+    private static String bySecond(Result result) {
+        return result.bySecond().stream()
+                .map(second -> second.getTotalCount() == 0 ? "-" : String.format("%.0f", millis(second.getValueAtPercentile(99))))
+                .collect(Collectors.joining(" "));
     }
 
     private static void summary(List<Result> results, Optional<Double> pgbenchTps) {

@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.IntStream;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
@@ -79,10 +80,11 @@ final class TransferLoad implements AutoCloseable {
      * {@code outcomes} counts the other final statuses (and PENDING for transfers given up on), {@code errors}
      * the failed requests by HTTP status or exception; {@code unfinished} the requests still open when the drain
      * limit ran out, {@code dropped} those among them never sent. {@code from} and {@code to} bound the step's
-     * transfers in wall time.
+     * transfers in wall time. {@code bySecond} holds the same latencies by the second of the step they were
+     * offered in, so a step can tell a few stalls from queueing throughout.
      */
     record Result(Step step, long sentInWindow, long late, long completedInWindow, Histogram latency,
-            Map<String, Long> outcomes, Map<String, Long> errors, long unfinished, long dropped, double drainSeconds,
+            List<Histogram> bySecond, Map<String, Long> outcomes, Map<String, Long> errors, long unfinished, long dropped, double drainSeconds,
             Instant from, Instant to) {
 
         double sendRate() {
@@ -152,7 +154,7 @@ final class TransferLoad implements AutoCloseable {
     Result run(Step step) throws InterruptedException {
         double periodNanos = 1e9 / step.rate();
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
-        Tally tally = new Tally(start + TimeUnit.SECONDS.toNanos(step.seconds()));
+        Tally tally = new Tally(start, step.seconds());
         Instant from = Instant.now();
         for (long i = 0; i < step.requests(); i++) {
             long intendedAt = start + Math.round(i * periodNanos);
@@ -342,8 +344,10 @@ final class TransferLoad implements AutoCloseable {
     /** One step's counts, filled in by the clock and the HTTP client's threads. */
     private static final class Tally {
 
+        private final long windowStart;
         private final long windowEnd;
         private final Histogram latency = new ConcurrentHistogram(HIGHEST_NANOS, 3);
+        private final List<Histogram> bySecond;
         private final LongAdder sentInWindow = new LongAdder();
         private final LongAdder late = new LongAdder();
         private final LongAdder completedInWindow = new LongAdder();
@@ -352,8 +356,11 @@ final class TransferLoad implements AutoCloseable {
         private final AtomicLong unfinished = new AtomicLong();
         private final AtomicLong lastSeenAt = new AtomicLong();
 
-        Tally(long windowEnd) {
-            this.windowEnd = windowEnd;
+        Tally(long windowStart, int seconds) {
+            this.windowStart = windowStart;
+            this.windowEnd = windowStart + TimeUnit.SECONDS.toNanos(seconds);
+            this.bySecond = IntStream.range(0, seconds).mapToObj(second -> (Histogram) new ConcurrentHistogram(HIGHEST_NANOS, 2))
+                    .toList();
         }
 
         void sent(long intendedAt, long at) {
@@ -367,7 +374,10 @@ final class TransferLoad implements AutoCloseable {
 
         void record(long intendedAt, Ending ending, long seenAt) {
             if (ending == Ending.COMPLETED) {
-                latency.recordValue(Math.min(seenAt - intendedAt, HIGHEST_NANOS));
+                long nanos = Math.min(seenAt - intendedAt, HIGHEST_NANOS);
+                latency.recordValue(nanos);
+                int second = (int) TimeUnit.NANOSECONDS.toSeconds(intendedAt - windowStart);
+                bySecond.get(Math.min(second, bySecond.size() - 1)).recordValue(nanos);
                 if (seenAt <= windowEnd) {
                     completedInWindow.increment();
                 }
@@ -380,7 +390,7 @@ final class TransferLoad implements AutoCloseable {
 
         Result result(Step step, long dropped, double drainSeconds, Instant from, Instant to) {
             return new Result(step, sentInWindow.sum(), late.sum(), completedInWindow.sum(), latency.copy(),
-                    sums(outcomes), sums(errors), unfinished.get(), dropped, drainSeconds, from, to);
+                    bySecond.stream().map(Histogram::copy).toList(), sums(outcomes), sums(errors), unfinished.get(), dropped, drainSeconds, from, to);
         }
 
         private static Map<String, Long> sums(Map<String, LongAdder> counts) {
