@@ -216,12 +216,16 @@ public final class TransferBenchmark {
                     Map.entry("benchmark client", ProcessHandle.current().pid()));
             try (TransferLoad load = new TransferLoad(service.url(), accounts, CURRENCY, settings.connections())) {
                 CpuAccount.Sample warmupStart = cpu.sample();
+                // The first scrape of each service's /q/metrics (and the client's first use of its HTTP client)
+                // costs a burst of cold code under load: here it is paid in the warm-up, not in the first step.
+                StageBatches.Sample warmupBatches = batches.sample();
                 Result warmed = load.run(new Step("warm-up", settings.warmupRate(), settings.warmupSeconds()));
                 System.out.printf("warm-up: %,d transfers/s offered for %d s, %,.0f completed/s, p99 %.1f ms (not counted)%n",
                         warmed.step().rate(), warmed.step().seconds(), warmed.completedPerSecond(),
                         millis(warmed.latency().getValueAtPercentile(99)));
                 System.out.println("    " + CpuAccount.perUnit(warmupStart, cpu.sample(), warmed.latency().getTotalCount(),
                         "completed transfer"));
+                System.out.println("    " + batches.between(warmupBatches, batches.sample()));
                 List<Result> results = new ArrayList<>();
                 for (Step step : settings.steps()) {
                     settleIn(load, step, settings.settleSeconds());
