@@ -357,7 +357,9 @@ public final class TransferBenchmark {
 
     private static String bySecond(Result result) {
         return result.bySecond().stream()
-                .map(second -> second.getTotalCount() == 0 ? "-" : String.format("%.0f", millis(second.getValueAtPercentile(99))))
+                .map(second -> second.getTotalCount() == 0
+                        ? "-"
+                        : String.format("%.0f", millis(second.getValueAtPercentile(99))))
                 .collect(Collectors.joining(" "));
     }
 

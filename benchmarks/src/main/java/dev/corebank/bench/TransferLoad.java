@@ -84,8 +84,8 @@ final class TransferLoad implements AutoCloseable {
      * offered in, so a step can tell a few stalls from queueing throughout.
      */
     record Result(Step step, long sentInWindow, long late, long completedInWindow, Histogram latency,
-            List<Histogram> bySecond, Map<String, Long> outcomes, Map<String, Long> errors, long unfinished, long dropped, double drainSeconds,
-            Instant from, Instant to) {
+            List<Histogram> bySecond, Map<String, Long> outcomes, Map<String, Long> errors, long unfinished, long dropped,
+            double drainSeconds, Instant from, Instant to) {
 
         double sendRate() {
             return sentInWindow / (double) step.seconds();
@@ -359,7 +359,8 @@ final class TransferLoad implements AutoCloseable {
         Tally(long windowStart, int seconds) {
             this.windowStart = windowStart;
             this.windowEnd = windowStart + TimeUnit.SECONDS.toNanos(seconds);
-            this.bySecond = IntStream.range(0, seconds).mapToObj(second -> (Histogram) new ConcurrentHistogram(HIGHEST_NANOS, 2))
+            this.bySecond = IntStream.range(0, seconds)
+                    .mapToObj(second -> (Histogram) new ConcurrentHistogram(HIGHEST_NANOS, 2))
                     .toList();
         }
 
@@ -390,7 +391,8 @@ final class TransferLoad implements AutoCloseable {
 
         Result result(Step step, long dropped, double drainSeconds, Instant from, Instant to) {
             return new Result(step, sentInWindow.sum(), late.sum(), completedInWindow.sum(), latency.copy(),
-                    bySecond.stream().map(Histogram::copy).toList(), sums(outcomes), sums(errors), unfinished.get(), dropped, drainSeconds, from, to);
+                    bySecond.stream().map(Histogram::copy).toList(), sums(outcomes), sums(errors), unfinished.get(), dropped,
+                    drainSeconds, from, to);
         }
 
         private static Map<String, Long> sums(Map<String, LongAdder> counts) {
