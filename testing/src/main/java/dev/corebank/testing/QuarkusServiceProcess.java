@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 public abstract class QuarkusServiceProcess implements AutoCloseable {
 
     /** The same heap and collector as {@code bin/stack} gives every service, so the figures describe that setup. */
-    public static final List<String> JVM = List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC");
+    public static final List<String> JVM = List.of("-Xms320m", "-Xmx320m", "-Xmn160m", "-XX:+UseSerialGC");
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
