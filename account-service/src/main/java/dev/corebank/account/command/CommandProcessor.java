@@ -80,7 +80,7 @@ public class CommandProcessor {
     public Uni<Void> apply(List<ReceivedCommand> received) {
         List<LedgerCommand> commands = received.stream().map(ReceivedCommand::command).toList();
         // The inbox claim goes out together with the reads and locks for every command received: a redelivered
-        // one (rare) costs a lookup and a lock it did not need, and the batch one round trip less.
+        // one (rare) costs a lookup and a lock it did not need, and a batch of transfers one round trip less.
         return Transactions.pipelined(pool, tx -> Uni.combine().all()
                         .unis(inbox.claim(tx, CONSUMER, received.stream().map(ReceivedCommand::messageId).toList()),
                                 prepare(tx, commands))
@@ -114,12 +114,13 @@ public class CommandProcessor {
         List<UUID> commandIds = commands.stream().map(LedgerCommand::commandId).toList();
         List<UUID> holdIds = commands.stream().map(CommandProcessor::holdOf).filter(id -> id != null).distinct().toList();
         Uni<Map<UUID, Answer>> answered = answers.find(tx, commandIds);
-        if (commands.stream().noneMatch(CommandProcessor::resolvesHold)) {
+        if (holdIds.isEmpty()) {
             // Every account to lock is named by the commands: the lookup and the locks go out together.
             return Uni.combine().all().unis(answered, ledger.lock(tx, accountsOf(commands, List.of()), holdIds))
                     .combinedWith(Prepared::new);
         }
-        // A capture or void names only its hold: the hold tells which accounts to lock.
+        // A capture or void names only its hold, and a hold id may already be taken: the holds found tell which
+        // accounts to lock.
         return Uni.combine().all().unis(answered, holds.find(tx, holdIds)).asTuple()
                 .chain(found -> ledger.lock(tx, accountsOf(commands, found.getItem2()), holdIds)
                         .map(batch -> new Prepared(found.getItem1(), batch)));
@@ -199,10 +200,6 @@ public class CommandProcessor {
             return voidHold.holdId();
         }
         return null;
-    }
-
-    private static boolean resolvesHold(LedgerCommand command) {
-        return command instanceof CaptureHold || command instanceof VoidHold;
     }
 
     private static Set<UUID> accountsOf(List<LedgerCommand> commands, List<Hold> knownHolds) {

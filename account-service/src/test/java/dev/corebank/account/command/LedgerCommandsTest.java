@@ -107,6 +107,10 @@ class LedgerCommandsTest {
         assertEquals(650, held.getLong("held"));
         Reply tooMuch = only(new PlaceHold(UuidV7.next(), UUID.randomUUID(), customer, shop, 351, "EUR", later, null));
         assertEquals("INSUFFICIENT_FUNDS", tooMuch.reason(), "only 350 is still available");
+        // A hold id already taken, here by a hold between other accounts, is refused: not a batch retried forever.
+        UUID stranger = funded(500);
+        assertEquals("HOLD_EXISTS", only(new PlaceHold(UuidV7.next(), full, stranger, shop, 10, "EUR", later, null)).reason());
+        assertEquals(500, balance(stranger), "nothing held or moved");
 
         CaptureHold captureFull = new CaptureHold(UuidV7.next(), full, 100);
         CaptureHold capturePart = new CaptureHold(UuidV7.next(), partial, 120);
