@@ -10,7 +10,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corebank.platform.outbox.CloudEvents;
 import dev.corebank.testing.TopicReader;
+import dev.corebank.transfer.transfer.Outcome;
 import dev.corebank.transfer.transfer.OutcomeWaiters;
+import dev.corebank.transfer.transfer.TransferService;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.vertx.mutiny.core.Vertx;
@@ -18,10 +20,14 @@ import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.pgclient.PgConnectOptions;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -48,6 +54,12 @@ class TransferFlowTest {
 
     @Inject
     Vertx vertx;
+
+    @Inject
+    TransferService service;
+
+    @Inject
+    OutcomeWaiters waiters;
 
     private static LiveLedger ledger;
     private final Transfers api = new Transfers();
@@ -108,6 +120,27 @@ class TransferFlowTest {
         } finally {
             listener.closeAndAwait();
         }
+    }
+
+    @Test
+    void a_retried_settle_wakes_a_waiter_for_a_transfer_an_earlier_attempt_settled() throws Exception {
+        UUID from = ledger.openAccount("EUR", 1_000);
+        UUID to = ledger.openAccount("EUR", 0);
+        Response done = api.postAndWait(key(), from, to, 100, "EUR", 20);
+        assertEquals(200, done.statusCode(), done.asString());
+        UUID id = UUID.fromString(done.jsonPath().getString("id"));
+        Instant postedAt = Instant.parse(done.jsonPath().getString("completedAt"));
+
+        // As after a settling transaction that committed while its caller saw it fail: a request here waits,
+        // and the ledger's answer is applied again, settling nothing.
+        waiters.expect(id);
+        CompletableFuture<Optional<String>> outcome = waiters.await(id, Duration.ofSeconds(20)).subscribeAsCompletionStage();
+        int settledNow = service.settle(List.of(Outcome.completed(id, postedAt))).await().atMost(Duration.ofSeconds(10));
+
+        assertEquals(0, settledNow, "the transfer was settled already");
+        Optional<String> woken = outcome.get(30, TimeUnit.SECONDS);
+        assertTrue(woken.isPresent(), "the waiter was not woken and ran out its wait");
+        assertEquals("COMPLETED", JSON.readTree(woken.get()).get("status").asText());
     }
 
     private static String announcementOf(List<String> announced, String transferId) {

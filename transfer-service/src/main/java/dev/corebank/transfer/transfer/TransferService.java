@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -30,7 +31,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * Transfers: accepted under an Idempotency-Key (the key, the row and the ledger command commit together),
@@ -138,9 +141,34 @@ public class TransferService {
                 .invoke(settled -> settled.stream()
                         .filter(Settled::awaitedHere)
                         .forEach(done -> waiters.settled(done.transfer().id(), done.rendered())))
+                .call(settled -> wakeSettledEarlier(outcomes, settled))
                 .invoke(this::measure)
                 .invoke(() -> settleBatchSizes.record(outcomes.size()))
                 .map(List::size);
+    }
+
+    /**
+     * Wakes this replica's waiters for outcomes that found their transfer settled already. That happens when an
+     * earlier attempt committed although its caller saw it fail (the connection dropped during COMMIT): the retry
+     * settles nothing, and the waiters the first attempt would have woken are still waiting. Rare: one read per
+     * such transfer; should the read fail, they end their wait and read the row themselves, as without this.
+     */
+    private Uni<Void> wakeSettledEarlier(List<Outcome> outcomes, List<Settled> settled) {
+        Set<UUID> justSettled = settled.stream().map(done -> done.transfer().id()).collect(Collectors.toSet());
+        List<UUID> stillWaiting = outcomes.stream()
+                .map(Outcome::transferId)
+                .filter(id -> !justSettled.contains(id) && waiters.awaits(id))
+                .toList();
+        if (stillWaiting.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Multi.createFrom().iterable(stillWaiting)
+                .onItem().transformToUniAndConcatenate(id -> transfers.find(pool, id))
+                .invoke(found -> found.filter(Transfer::isFinal)
+                        .ifPresent(transfer -> waiters.settled(transfer.id(), render(transfer))))
+                .collect().last()
+                .replaceWithVoid()
+                .onFailure().recoverWithNull();
     }
 
     /** Re-sends the commands of transfers PENDING for longer than {@code after}; returns how many. */
