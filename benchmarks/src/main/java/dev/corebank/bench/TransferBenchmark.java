@@ -220,9 +220,7 @@ public final class TransferBenchmark {
                 // costs a burst of cold code under load: here it is paid in the warm-up, not in the first step.
                 StageBatches.Sample warmupBatches = batches.sample();
                 Result warmed = load.run(new Step("warm-up", settings.warmupRate(), settings.warmupSeconds()));
-                System.out.printf("warm-up: %,d transfers/s offered for %d s, %,.0f completed/s, p99 %.1f ms (not counted)%n",
-                        warmed.step().rate(), warmed.step().seconds(), warmed.completedPerSecond(),
-                        millis(warmed.latency().getValueAtPercentile(99)));
+                System.out.println(uncounted(warmed));
                 System.out.println("    " + CpuAccount.perUnit(warmupStart, cpu.sample(), warmed.latency().getTotalCount(),
                         "completed transfer"));
                 System.out.println("    " + batches.between(warmupBatches, batches.sample()));
@@ -349,10 +347,14 @@ public final class TransferBenchmark {
             return;
         }
         Result settled = load.run(new Step("settle-in", step.rate(), seconds));
-        System.out.printf("settle-in: %,d transfers/s offered for %d s, %,.0f completed/s, p99 %.1f ms (not counted);"
-                        + " p99 by second (ms): %s%n",
-                step.rate(), seconds, settled.completedPerSecond(), millis(settled.latency().getValueAtPercentile(99)),
-                bySecond(settled));
+        System.out.println(uncounted(settled) + "; p99 by second (ms): " + bySecond(settled));
+    }
+
+    /** e.g. {@code warm-up: 400 transfers/s offered for 150 s, 400 completed/s, p99 12.3 ms (not counted)}. */
+    private static String uncounted(Result result) {
+        return String.format("%s: %,d transfers/s offered for %d s, %,.0f completed/s, p99 %.1f ms (not counted)",
+                result.step().label(), result.step().rate(), result.step().seconds(), result.completedPerSecond(),
+                millis(result.latency().getValueAtPercentile(99)));
     }
 
     private static String bySecond(Result result) {
