@@ -147,8 +147,15 @@ final class SourceRelay {
                 .chain(() -> save(owned()).onFailure().recoverWithNull())
                 .invoke(() -> List.of(lanes).forEach(Lane::disown))
                 .call(() -> subscriber == null ? Uni.createFrom().voidItem() : subscriber.close())
-                .call(() -> owner == null ? Uni.createFrom().voidItem() : owner.close())
+                .call(this::closeOwner)
                 .onFailure().recoverWithNull();
+    }
+
+    /** Closes the owner connection on purpose: its close handler then has no lost lanes to report. */
+    private Uni<Void> closeOwner() {
+        PgConnection connection = owner;
+        owner = null;
+        return connection == null ? Uni.createFrom().voidItem() : connection.close();
     }
 
     RelayStatus.Source status() {

@@ -2,6 +2,7 @@ package dev.corebank.relay;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,6 +27,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.PoolOptions;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -136,6 +138,9 @@ class RelayIT {
                 restarted.close();
             }
         }
+        // b was stopped, not killed: it gave its lanes back on purpose, which is nothing to warn an operator of.
+        assertFalse(Files.readString(log("b")).contains("lost the lane-owner connection"),
+                "a clean stop logs no lost lanes");
     }
 
     /**

@@ -64,6 +64,8 @@ public final class RelayProcess implements AutoCloseable {
         }
         command.addAll(List.of("-jar", jar));
         Files.createDirectories(log.toAbsolutePath().getParent());
+        // One run per log, as for the services: what it says is this run's alone.
+        Files.deleteIfExists(log);
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
