@@ -87,7 +87,9 @@ class BadInputTest {
         corpus.add(new Case("lower-case currency", 400, () -> post(key(), Transfers.body(from, to, 100, "eur"))));
         corpus.add(new Case("four-letter currency", 400, () -> post(key(), Transfers.body(from, to, 100, "EURO"))));
         corpus.add(new Case("unknown currency", 400, () -> post(key(), Transfers.body(from, to, 100, "ZZZ"))));
-        corpus.add(new Case("description too long", 400, () -> post(key(), valid.replace("\"test\"", "\"" + "d".repeat(501) + "\""))));
+        corpus.add(new Case("description over the ledger's 140 characters", 400, () -> post(key(),
+                valid.replace("\"test\"", "\"" + "d".repeat(141) + "\""))));
+        corpus.add(new Case("description with a NUL character", 400, () -> post(key(), valid.replace("\"test\"", "\"a\\u0000b\""))));
         // Reads
         corpus.add(new Case("malformed transfer id", 400, () -> given().get("/transfers/{id}", "12345")));
         corpus.add(new Case("unknown transfer", 404, () -> given().get("/transfers/{id}", UUID.randomUUID())));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corebank.messages.ledger.LedgerCommand;
 import dev.corebank.platform.outbox.CloudEvents;
 import dev.corebank.testing.TopicReader;
 import dev.corebank.transfer.transfer.Outcome;
@@ -163,6 +164,21 @@ class TransferFlowTest {
         Response done = Transfers.awaitFinal(id, Duration.ofSeconds(20));
         assertEquals("COMPLETED", done.jsonPath().getString("status"));
         assertEquals(600, ledger.balance(from));
+    }
+
+    @Test
+    void the_longest_description_accepted_is_one_the_ledger_keeps() throws Exception {
+        UUID from = ledger.openAccount("EUR", 1_000);
+        UUID to = ledger.openAccount("EUR", 0);
+        String description = "d".repeat(LedgerCommand.MAX_REFERENCE_LENGTH);
+        Response done = api.request().header("Idempotency-Key", key()).header("Prefer", "wait=20")
+                .body(Transfers.body(from, to, 10, "EUR").replace("\"test\"", "\"" + description + "\""))
+                .post("/transfers");
+
+        assertEquals(200, done.statusCode(), done.asString());
+        assertEquals("COMPLETED", done.jsonPath().getString("status"), done.asString());
+        assertEquals(description, done.jsonPath().getString("description"));
+        assertEquals(990, ledger.balance(from));
     }
 
     @Test

@@ -10,6 +10,7 @@ import static dev.corebank.messages.ledger.RejectionReason.HOLD_EXPIRED;
 import static dev.corebank.messages.ledger.RejectionReason.HOLD_NOT_FOUND;
 import static dev.corebank.messages.ledger.RejectionReason.INSUFFICIENT_FUNDS;
 import static dev.corebank.messages.ledger.RejectionReason.INVALID_AMOUNT;
+import static dev.corebank.messages.ledger.RejectionReason.INVALID_REFERENCE;
 import static dev.corebank.messages.ledger.RejectionReason.INVALID_EXPIRY;
 import static dev.corebank.messages.ledger.RejectionReason.SAME_ACCOUNT;
 
@@ -17,6 +18,7 @@ import dev.corebank.account.account.Account;
 import dev.corebank.account.account.AccountStatus;
 import dev.corebank.account.hold.Hold;
 import dev.corebank.account.hold.HoldStatus;
+import dev.corebank.messages.ledger.LedgerCommand;
 import dev.corebank.messages.ledger.LedgerCommand.CaptureHold;
 import dev.corebank.messages.ledger.LedgerCommand.PlaceHold;
 import dev.corebank.messages.ledger.LedgerCommand.TransferFunds;
@@ -73,6 +75,7 @@ public final class LedgerBatch {
 
     public TransferPosted transfer(TransferFunds command) {
         requirePositive(command.amount());
+        requireStorable(command.reference());
         if (command.fromAccountId().equals(command.toAccountId())) {
             throw new LedgerRejection(SAME_ACCOUNT, "a transfer needs two different accounts");
         }
@@ -87,6 +90,7 @@ public final class LedgerBatch {
     /** Credits {@code accountId} from the bank's cash of its currency; returns the account after. */
     public Account deposit(UUID movementId, UUID accountId, long amount, String reference) {
         requirePositive(amount);
+        requireStorable(reference);
         Account account = customer(accountId);
         Account cash = systemAccount(account.currency());
         post(movementId, Movement.Kind.DEPOSIT, account.currency(), amount, reference, cash, account);
@@ -96,6 +100,7 @@ public final class LedgerBatch {
     /** Pays {@code amount} out of {@code accountId} to the bank's cash; returns the account after. */
     public Account withdraw(UUID movementId, UUID accountId, long amount, String reference) {
         requirePositive(amount);
+        requireStorable(reference);
         Account account = customer(accountId);
         requireFunds(account, amount);
         Account cash = systemAccount(account.currency());
@@ -105,6 +110,7 @@ public final class LedgerBatch {
 
     public HoldPlaced placeHold(PlaceHold command) {
         requirePositive(command.amount());
+        requireStorable(command.reference());
         if (holds.containsKey(command.holdId())) {
             throw new LedgerRejection(HOLD_EXISTS, "hold " + command.holdId() + " already exists");
         }
@@ -278,6 +284,23 @@ public final class LedgerBatch {
                 .filter(account -> account.system() && account.currency().equals(currency))
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("the " + currency + " system account was not locked"));
+    }
+
+    /**
+     * A reference the journal and holds tables can keep. Refused here, the command is answered; refused by the
+     * tables, it would fail its whole batch and then, alone, its every retry and every re-send.
+     */
+    private static void requireStorable(String reference) {
+        if (reference == null) {
+            return;
+        }
+        if (reference.length() > LedgerCommand.MAX_REFERENCE_LENGTH) {
+            throw new LedgerRejection(INVALID_REFERENCE, "the reference may have at most "
+                    + LedgerCommand.MAX_REFERENCE_LENGTH + " characters, it has " + reference.length());
+        }
+        if (reference.indexOf('\0') >= 0) {
+            throw new LedgerRejection(INVALID_REFERENCE, "the reference holds a NUL character");
+        }
     }
 
     private void requirePositive(long amount) {

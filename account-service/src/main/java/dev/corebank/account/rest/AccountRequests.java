@@ -1,6 +1,8 @@
 package dev.corebank.account.rest;
 
 import dev.corebank.account.account.AccountStatus;
+import dev.corebank.messages.ledger.LedgerCommand;
+import dev.corebank.platform.rest.StorableText;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -15,7 +17,7 @@ final class AccountRequests {
     }
 
     record OpenAccount(
-            @NotBlank @Size(max = 128) String ownerId,
+            @NotBlank @Size(max = 128) @StorableText String ownerId,
             @NotNull @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO-4217 code such as EUR") String currency,
             @PositiveOrZero Long overdraftLimit) {
     }
@@ -24,6 +26,7 @@ final class AccountRequests {
     record EditAccount(AccountStatus status, @PositiveOrZero Long overdraftLimit) {
     }
 
-    record Cash(@NotNull @Positive Long amount, @Size(max = 140) String reference) {
+    record Cash(@NotNull @Positive Long amount,
+            @Size(max = LedgerCommand.MAX_REFERENCE_LENGTH) @StorableText String reference) {
     }
 }

@@ -73,7 +73,9 @@ class LedgerCommandsTest {
                 "ACCOUNT_NOT_OPEN", new TransferFunds(UuidV7.next(), alice, frozen, 1, "EUR", null),
                 "CURRENCY_MISMATCH", new TransferFunds(UuidV7.next(), alice, dollars, 1, "EUR", null),
                 "SAME_ACCOUNT", new TransferFunds(UuidV7.next(), alice, alice, 1, "EUR", null),
-                "INVALID_AMOUNT", new TransferFunds(UuidV7.next(), alice, bob, 0, "EUR", null));
+                "INVALID_AMOUNT", new TransferFunds(UuidV7.next(), alice, bob, 0, "EUR", null),
+                // Longer than the journal keeps: answered, not left to fail its batch and every retry.
+                "INVALID_REFERENCE", new TransferFunds(UuidV7.next(), alice, bob, 1, "EUR", "r".repeat(141)));
         cases.values().forEach(ledger::send);
         Map<UUID, Reply> replies = ledger.awaitReplies(cases.values().stream().map(TransferFunds::commandId).toList(),
                 Duration.ofSeconds(30));

@@ -8,6 +8,7 @@ import dev.corebank.account.account.Account;
 import dev.corebank.account.account.AccountStatus;
 import dev.corebank.account.hold.Hold;
 import dev.corebank.account.hold.HoldStatus;
+import dev.corebank.messages.ledger.LedgerCommand;
 import dev.corebank.messages.ledger.LedgerCommand.CaptureHold;
 import dev.corebank.messages.ledger.LedgerCommand.PlaceHold;
 import dev.corebank.messages.ledger.LedgerCommand.TransferFunds;
@@ -178,6 +179,24 @@ class LedgerBatchTest {
         rejected(RejectionReason.INSUFFICIENT_FUNDS, () -> batch.placeHold(place(UUID.randomUUID(), alice, bob, 91)));
         rejected(RejectionReason.INVALID_EXPIRY, () -> batch.placeHold(new PlaceHold(UUID.randomUUID(), UUID.randomUUID(),
                 alice.id(), bob.id(), 1, "EUR", NOW, null)));
+    }
+
+    @Test
+    void references_the_journal_cannot_keep_are_rejected_and_move_nothing() {
+        LedgerBatch batch = batch();
+        String longest = "r".repeat(LedgerCommand.MAX_REFERENCE_LENGTH);
+        batch.transfer(new TransferFunds(UUID.randomUUID(), alice.id(), bob.id(), 1, "EUR", longest));
+
+        for (String reference : List.of(longest + "r", "a\0b")) {
+            rejected(RejectionReason.INVALID_REFERENCE,
+                    () -> batch.transfer(new TransferFunds(UUID.randomUUID(), alice.id(), bob.id(), 1, "EUR", reference)));
+            rejected(RejectionReason.INVALID_REFERENCE, () -> batch.placeHold(new PlaceHold(UUID.randomUUID(),
+                    UUID.randomUUID(), alice.id(), bob.id(), 1, "EUR", NOW.plusSeconds(60), reference)));
+            rejected(RejectionReason.INVALID_REFERENCE, () -> batch.deposit(UUID.randomUUID(), alice.id(), 1, reference));
+            rejected(RejectionReason.INVALID_REFERENCE, () -> batch.withdraw(UUID.randomUUID(), alice.id(), 1, reference));
+        }
+        assertEquals(1, batch.movements().size(), "only the transfer with the longest allowed reference");
+        assertEquals(99, byId(batch.changedAccounts()).get(alice.id()).balance());
     }
 
     @Test

@@ -49,6 +49,8 @@ class BadInputTest {
         corpus.add(new Case("blank ownerId", 400, () -> post("/accounts", "{\"ownerId\":\"  \",\"currency\":\"EUR\"}")));
         corpus.add(new Case("ownerId too long", 400, () -> post("/accounts",
                 "{\"ownerId\":\"" + "x".repeat(129) + "\",\"currency\":\"EUR\"}")));
+        corpus.add(new Case("ownerId with a NUL character", 400, () -> post("/accounts",
+                "{\"ownerId\":\"a\\u0000b\",\"currency\":\"EUR\"}")));
         corpus.add(new Case("missing currency", 400, () -> post("/accounts", "{\"ownerId\":\"a\"}")));
         corpus.add(new Case("unknown currency", 400, () -> post("/accounts", "{\"ownerId\":\"a\",\"currency\":\"ZZZ\"}")));
         corpus.add(new Case("lower-case currency", 400, () -> post("/accounts", "{\"ownerId\":\"a\",\"currency\":\"eur\"}")));
@@ -77,6 +79,8 @@ class BadInputTest {
         corpus.add(new Case("null amount", 400, () -> cash("deposits", "{\"amount\":null}", key())));
         corpus.add(new Case("reference too long", 400, () -> cash("deposits",
                 "{\"amount\":5,\"reference\":\"" + "r".repeat(141) + "\"}", key())));
+        corpus.add(new Case("reference with a NUL character", 400, () -> cash("deposits",
+                "{\"amount\":5,\"reference\":\"a\\u0000b\"}", key())));
         corpus.add(new Case("duplicate amount field", 400, () -> cash("deposits", "{\"amount\":5,\"amount\":500}", key())));
         corpus.add(new Case("trailing garbage", 400, () -> cash("deposits", "{\"amount\":5} {}", key())));
         corpus.add(new Case("withdrawal beyond available", 422, () -> cash("withdrawals", "{\"amount\":1001}", key())));

@@ -14,6 +14,12 @@ import java.util.stream.Stream;
  */
 public sealed interface LedgerCommand {
 
+    /**
+     * The longest reference (a transfer's description, a hold's reference) the ledger keeps with a movement.
+     * Senders should refuse longer ones up front; the ledger rejects them ({@link RejectionReason#INVALID_REFERENCE}).
+     */
+    int MAX_REFERENCE_LENGTH = 140;
+
     UUID commandId();
 
     /** The CloudEvents type of each command (its simple name) mapped to its record class. */
@@ -26,10 +32,10 @@ public sealed interface LedgerCommand {
             String reference) implements LedgerCommand {
 
         public TransferFunds {
-            required(commandId, "commandId");
-            required(fromAccountId, "fromAccountId");
-            required(toAccountId, "toAccountId");
-            required(currency, "currency");
+            Fields.required(commandId, "commandId");
+            Fields.required(fromAccountId, "fromAccountId");
+            Fields.required(toAccountId, "toAccountId");
+            Fields.required(currency, "currency");
         }
     }
 
@@ -41,12 +47,12 @@ public sealed interface LedgerCommand {
             String currency, Instant expiresAt, String reference) implements LedgerCommand {
 
         public PlaceHold {
-            required(commandId, "commandId");
-            required(holdId, "holdId");
-            required(accountId, "accountId");
-            required(creditAccountId, "creditAccountId");
-            required(currency, "currency");
-            required(expiresAt, "expiresAt");
+            Fields.required(commandId, "commandId");
+            Fields.required(holdId, "holdId");
+            Fields.required(accountId, "accountId");
+            Fields.required(creditAccountId, "creditAccountId");
+            Fields.required(currency, "currency");
+            Fields.required(expiresAt, "expiresAt");
         }
     }
 
@@ -54,8 +60,8 @@ public sealed interface LedgerCommand {
     record CaptureHold(UUID commandId, UUID holdId, long amount) implements LedgerCommand {
 
         public CaptureHold {
-            required(commandId, "commandId");
-            required(holdId, "holdId");
+            Fields.required(commandId, "commandId");
+            Fields.required(holdId, "holdId");
         }
     }
 
@@ -63,15 +69,8 @@ public sealed interface LedgerCommand {
     record VoidHold(UUID commandId, UUID holdId) implements LedgerCommand {
 
         public VoidHold {
-            required(commandId, "commandId");
-            required(holdId, "holdId");
-        }
-    }
-
-    /** Commands arrive from other services: one without a field it needs is malformed, not a rejection. */
-    private static void required(Object value, String field) {
-        if (value == null) {
-            throw new IllegalArgumentException(field + " is required");
+            Fields.required(commandId, "commandId");
+            Fields.required(holdId, "holdId");
         }
     }
 }

@@ -10,6 +10,11 @@ public enum RejectionReason {
     SAME_ACCOUNT,
     /** Zero or negative, or a balance that would overflow. */
     INVALID_AMOUNT,
+    /**
+     * A reference longer than {@link LedgerCommand#MAX_REFERENCE_LENGTH} characters, or holding a NUL
+     * character (which PostgreSQL cannot store in text).
+     */
+    INVALID_REFERENCE,
     /** A PlaceHold whose expiry is not in the future. */
     INVALID_EXPIRY,
     /** A PlaceHold for a hold id that already exists (under another command id). */

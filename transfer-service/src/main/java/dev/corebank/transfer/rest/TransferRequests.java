@@ -1,5 +1,7 @@
 package dev.corebank.transfer.rest;
 
+import dev.corebank.messages.ledger.LedgerCommand;
+import dev.corebank.platform.rest.StorableText;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
@@ -17,6 +19,7 @@ final class TransferRequests {
             @NotNull UUID toAccountId,
             @NotNull @Positive Long amount,
             @NotNull @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO-4217 code such as EUR") String currency,
-            @Size(max = 500) String description) {
+            // It becomes the ledger's movement reference, so it is held to the ledger's limit.
+            @Size(max = LedgerCommand.MAX_REFERENCE_LENGTH) @StorableText String description) {
     }
 }
