@@ -21,9 +21,19 @@ public sealed interface LedgerEvent {
 
     record TransferPosted(UUID commandId, UUID fromAccountId, UUID toAccountId, long amount, String currency,
             Instant postedAt) implements LedgerEvent {
+
+        public TransferPosted {
+            Fields.required(commandId, "commandId");
+            Fields.required(postedAt, "postedAt");
+        }
     }
 
     record TransferRejected(UUID commandId, RejectionReason reason, String detail) implements LedgerEvent {
+
+        public TransferRejected {
+            Fields.required(commandId, "commandId");
+            Fields.required(reason, "reason");
+        }
     }
 
     record HoldPlaced(UUID commandId, UUID holdId, UUID accountId, long amount, String currency,
