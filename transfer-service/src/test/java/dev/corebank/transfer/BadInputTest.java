@@ -98,6 +98,9 @@ class BadInputTest {
         corpus.add(new Case("limit too large", 400, () -> given().queryParam("limit", 501).get("/accounts/{id}/transfers", from)));
         corpus.add(new Case("limit not a number", 400, () -> given().queryParam("limit", "ten").get("/accounts/{id}/transfers", from)));
         corpus.add(new Case("forged cursor", 400, () -> given().queryParam("cursor", "bm90LWEtY3Vyc29y").get("/accounts/{id}/transfers", from)));
+        // "+294277-01-05T00:00:00Z|<uuid>": a valid instant, past what PostgreSQL's timestamptz holds
+        corpus.add(new Case("cursor beyond the database's time range", 400, () -> given().queryParam("cursor",
+                "KzI5NDI3Ny0wMS0wNVQwMDowMDowMFp8MDE4OTBhNWQtYWM5Ni03NzRiLWJjY2UtYjMwMjA5OWE4MDU3").get("/accounts/{id}/transfers", from)));
         corpus.add(new Case("wrong method", 405, () -> given().delete("/transfers/{id}", UUID.randomUUID())));
         corpus.add(new Case("unknown path", 404, () -> given().get("/transfers/{id}/refund", UUID.randomUUID())));
 

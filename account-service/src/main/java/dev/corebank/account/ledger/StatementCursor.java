@@ -13,6 +13,9 @@ public record StatementCursor(Instant postedAt, long entryNo) {
     /** Before every entry that exists: the first page. */
     public static final StatementCursor START = new StatementCursor(Instant.parse("9999-12-31T23:59:59Z"), Long.MAX_VALUE);
 
+    /** The earliest instant a cursor may hold; with START's, a range PostgreSQL's timestamptz can take. */
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+
     public static StatementCursor after(JournalEntry entry) {
         return new StatementCursor(entry.postedAt(), entry.entryNo());
     }
@@ -27,7 +30,11 @@ public record StatementCursor(Instant postedAt, long entryNo) {
         try {
             String plain = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
             int bar = plain.indexOf('|');
-            return new StatementCursor(Instant.parse(plain.substring(0, bar)), Long.parseLong(plain.substring(bar + 1)));
+            Instant postedAt = Instant.parse(plain.substring(0, bar));
+            if (postedAt.isBefore(EARLIEST) || postedAt.isAfter(START.postedAt())) {
+                throw new IllegalArgumentException("instant out of range: " + postedAt);
+            }
+            return new StatementCursor(postedAt, Long.parseLong(plain.substring(bar + 1)));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("not a statement cursor: " + token, e);
         }

@@ -96,6 +96,9 @@ class BadInputTest {
         corpus.add(new Case("entries limit zero", 400, () -> given().queryParam("limit", 0).get("/accounts/{id}/entries", account)));
         corpus.add(new Case("entries limit huge", 400, () -> given().queryParam("limit", 100_000).get("/accounts/{id}/entries", account)));
         corpus.add(new Case("forged cursor", 400, () -> given().queryParam("cursor", "!!!").get("/accounts/{id}/entries", account)));
+        // "+294277-01-05T00:00:00Z|7": a valid instant, past what PostgreSQL's timestamptz holds
+        corpus.add(new Case("cursor beyond the database's time range", 400, () -> given().queryParam("cursor", "KzI5NDI3Ny0wMS0wNVQwMDowMDowMFp8Nw")
+                .get("/accounts/{id}/entries", account)));
         corpus.add(new Case("PATCH without If-Match", 428, () -> given().contentType(JSON).body("{\"status\":\"FROZEN\"}")
                 .patch("/accounts/{id}", account)));
         corpus.add(new Case("PATCH with a stale version", 412, () -> given().contentType(JSON).header("If-Match", "\"0\"")

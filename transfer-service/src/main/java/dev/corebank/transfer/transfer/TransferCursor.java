@@ -15,6 +15,9 @@ public record TransferCursor(Instant createdAt, UUID id) {
     public static final TransferCursor START = new TransferCursor(Instant.parse("9999-12-31T23:59:59Z"),
             new UUID(-1L, -1L));
 
+    /** The earliest instant a cursor may hold; with START's, a range PostgreSQL's timestamptz can take. */
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+
     public static TransferCursor after(Transfer transfer) {
         return new TransferCursor(transfer.createdAt(), transfer.id());
     }
@@ -29,7 +32,11 @@ public record TransferCursor(Instant createdAt, UUID id) {
         try {
             String plain = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
             int bar = plain.indexOf('|');
-            return new TransferCursor(Instant.parse(plain.substring(0, bar)), UUID.fromString(plain.substring(bar + 1)));
+            Instant createdAt = Instant.parse(plain.substring(0, bar));
+            if (createdAt.isBefore(EARLIEST) || createdAt.isAfter(START.createdAt())) {
+                throw new IllegalArgumentException("instant out of range: " + createdAt);
+            }
+            return new TransferCursor(createdAt, UUID.fromString(plain.substring(bar + 1)));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("not a transfer cursor: " + token, e);
         }
