@@ -71,10 +71,6 @@ public class AccountService {
                 .map(state -> new Read(state, Read.Source.DATABASE));
     }
 
-    /**
-     * Changes status and overdraft limit, only if the account is still at {@code expectedVersion}. A null
-     * argument keeps the current value.
-     */
     /** Up to {@code limit} of the account's journal entries older than {@code before}, newest first. */
     public Uni<List<JournalEntry>> statement(UUID id, StatementCursor before, int limit) {
         return accounts.find(pool, id)
@@ -82,16 +78,23 @@ public class AccountService {
                 .chain(account -> journal.statement(pool, id, before, limit));
     }
 
+    /**
+     * Changes status and overdraft limit, only if the account is still at {@code expectedVersion}. A null
+     * argument keeps the current value.
+     */
     public Uni<Account> edit(UUID id, long expectedVersion, AccountStatus status, Long overdraftLimit) {
         return pool.withTransaction(tx -> accounts.find(tx, id)
                 .map(found -> found.orElseThrow(() -> new AccountNotFound(id)))
                 .chain(current -> {
-                    // Checked against the state read here; the edit below applies only at that same version.
-                    AccountStatus nextStatus = status == null ? current.status() : status;
-                    long nextLimit = overdraftLimit == null ? current.overdraftLimit() : overdraftLimit;
-                    if (current.version() == expectedVersion) {
-                        check(current, nextStatus);
+                    // The rules are checked against the version read here, so the edit may apply only to that
+                    // version: never to one the client names ahead of it, which may commit before the UPDATE
+                    // runs (each statement reads the latest commits) without having been checked.
+                    if (current.version() != expectedVersion) {
+                        return Uni.createFrom().failure(new VersionMismatch(expectedVersion));
                     }
+                    AccountStatus nextStatus = status == null ? current.status() : status;
+                    check(current, nextStatus);
+                    long nextLimit = overdraftLimit == null ? current.overdraftLimit() : overdraftLimit;
                     return accounts.edit(tx, id, expectedVersion, nextStatus, nextLimit);
                 })
                 .map(edited -> edited.orElseThrow(() -> new VersionMismatch(expectedVersion)))

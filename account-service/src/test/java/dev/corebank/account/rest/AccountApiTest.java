@@ -12,7 +12,11 @@ import dev.corebank.account.LedgerTestSupport;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -23,6 +27,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The accounts API as a client sees it. */
@@ -31,6 +36,9 @@ class AccountApiTest {
 
     @Inject
     LedgerTestSupport ledger;
+
+    @Inject
+    Pool pool;
 
     @Test
     void an_opened_account_is_readable_at_its_location_with_its_version_as_etag() {
@@ -77,6 +85,41 @@ class AccountApiTest {
         given().contentType(ContentType.JSON).header("If-Match", "\"2\"").body(Map.of("overdraftLimit", 10))
                 .patch("/accounts/{id}", id).then().statusCode(409).contentType("application/problem+json");
         given().get("/accounts/{id}", id).then().body("overdraftLimit", equalTo(100), "balance", equalTo(-50));
+    }
+
+    @Test
+    void an_edit_naming_a_version_it_did_not_read_is_412_even_if_that_version_commits_meanwhile() throws Exception {
+        UUID id = ledger.open("EUR", 0);
+        ExecutorService clients = Executors.newSingleThreadExecutor();
+        SqlConnection other = pool.getConnection().await().atMost(Duration.ofSeconds(10));
+        try {
+            // Writes to accounts wait, reads do not: the edit reads version 0, then its UPDATE waits here.
+            other.query("BEGIN").execute().await().atMost(Duration.ofSeconds(10));
+            other.query("LOCK TABLE accounts IN SHARE ROW EXCLUSIVE MODE").execute().await().atMost(Duration.ofSeconds(10));
+            Future<Response> edit = clients.submit(() -> given().contentType(ContentType.JSON).header("If-Match", "\"1\"")
+                    .body(Map.of("overdraftLimit", 100)).patch("/accounts/{id}", id));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!edit.isDone() && waitingOnLocks() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            // Meanwhile another change commits version 1: the account is closed.
+            other.preparedQuery("UPDATE accounts SET status = 'CLOSED', version = version + 1 WHERE id = $1")
+                    .execute(Tuple.of(id)).await().atMost(Duration.ofSeconds(10));
+            other.query("COMMIT").execute().await().atMost(Duration.ofSeconds(10));
+
+            // The edit was judged against version 0 (OPEN) and must not land on version 1, reopening it.
+            assertEquals(412, edit.get(20, TimeUnit.SECONDS).statusCode(), edit.get().asString());
+        } finally {
+            other.close().await().atMost(Duration.ofSeconds(10));
+            clients.shutdown();
+        }
+        given().get("/accounts/{id}", id).then().body("status", equalTo("CLOSED"), "overdraftLimit", equalTo(0),
+                "version", equalTo(1));
+    }
+
+    private long waitingOnLocks() {
+        return pool.query("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
+                .execute().map(rows -> rows.iterator().next().getLong(0)).await().atMost(Duration.ofSeconds(10));
     }
 
     @Test
