@@ -3,6 +3,7 @@ package dev.corebank.relay.publish;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.HashMap;
@@ -14,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.InvalidTopicException;
@@ -28,10 +30,21 @@ import org.apache.kafka.common.serialization.StringSerializer;
 @Singleton
 public class KafkaPublisher {
 
-    private final KafkaProducer<String, byte[]> producer;
+    private final Producer<String, byte[]> producer;
     private final ExecutorService sender;
 
+    @Inject
     KafkaPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
+        this(producer(kafkaConfig));
+    }
+
+    /** Over any producer: tests hand in one that refuses records as the real one does. */
+    KafkaPublisher(Producer<String, byte[]> producer) {
+        this.producer = producer;
+        this.sender = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "relay-kafka-sender"));
+    }
+
+    private static Producer<String, byte[]> producer(Map<String, Object> kafkaConfig) {
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaConfig.get("bootstrap.servers"));
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -46,8 +59,7 @@ public class KafkaPublisher {
         // send() may wait this long for topic metadata; it runs on the sender thread, never an event loop.
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "outbox-relay");
-        this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
-        this.sender = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "relay-kafka-sender"));
+        return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     }
 
     /**
@@ -74,6 +86,13 @@ public class KafkaPublisher {
         return ack.isCompletedExceptionally() ? ack.handle((ignored, failure) -> failure).join() : null;
     }
 
+    /**
+     * Nothing after a record the producer refused for a passing reason may be sent: a later record of the same
+     * aggregate would overtake it when the round is retried. Such a refusal comes as a thrown exception or,
+     * for most of them (the topic's metadata not there in time, a full buffer), through the callback before
+     * {@code send} returns. The records left unsent fail with it, and the round resumes from the lanes' cursors.
+     * A record that can never be published does not stop the rest: it goes to the dead-letter topic.
+     */
     private CompletableFuture<?>[] sendAll(List<ProducerRecord<String, byte[]>> records) {
         CompletableFuture<?>[] acks = new CompletableFuture<?>[records.size()];
         for (int i = 0; i < acks.length; i++) {
@@ -88,11 +107,12 @@ public class KafkaPublisher {
                     }
                 });
             } catch (RuntimeException e) {
-                // Nothing after a record the producer refused may be sent: a later record of the same
-                // aggregate would overtake it. The round fails and resumes from the lanes' cursors.
                 ack.completeExceptionally(e);
+            }
+            Throwable refused = failureOf(ack);
+            if (refused != null && !unpublishable(refused)) {
                 for (int rest = i + 1; rest < acks.length; rest++) {
-                    acks[rest] = CompletableFuture.failedFuture(e);
+                    acks[rest] = CompletableFuture.failedFuture(refused);
                 }
                 break;
             }
