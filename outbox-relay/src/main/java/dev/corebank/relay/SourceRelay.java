@@ -164,7 +164,11 @@ final class SourceRelay {
     }
 
     private List<Integer> ownedLanes() {
-        return owned().stream().map(Lane::id).toList();
+        return ids(owned());
+    }
+
+    private static List<Integer> ids(List<Lane> lanes) {
+        return lanes.stream().map(Lane::id).toList();
     }
 
     private List<Lane> owned() {
@@ -237,7 +241,10 @@ final class SourceRelay {
                 publishing.add(lane);
             }
         }
-        Uni<Boolean> round = publishing.isEmpty() ? Uni.createFrom().item(false) : publishBatch(publishing);
+        Uni<Boolean> round = publishing.isEmpty() ? Uni.createFrom().item(false) : publishBatch(publishing)
+                .ifNoItem().after(config.roundTimeout())
+                .failWith(() -> new IllegalStateException("round over lanes " + ids(publishing) + " took over "
+                        + config.roundTimeout() + "; given up, to be read again from their cursors"));
         round.emitOn(onContext)
                 .subscribe().with(
                         full -> {
@@ -360,6 +367,8 @@ final class SourceRelay {
         Short[] ids = unsaved.stream().map(lane -> (short) lane.id()).toArray(Short[]::new);
         Long[] seqs = unsaved.stream().map(Lane::cursor).toArray(Long[]::new);
         return outbox.advance(ids, seqs)
+                .ifNoItem().after(config.roundTimeout())
+                .failWith(() -> new IllegalStateException("writing cursors took over " + config.roundTimeout()))
                 .emitOn(onContext)
                 .invoke(() -> {
                     for (int i = 0; i < ids.length; i++) {

@@ -143,6 +143,28 @@ class RelayIT {
                 "a clean stop logs no lost lanes");
     }
 
+    @Test
+    void a_source_connection_that_stops_answering_does_not_hold_the_lanes_for_ever() throws Exception {
+        try (FreezingProxy proxy = new FreezingProxy(stack.dbHost(), stack.dbPort());
+                RelayProcess relay = RelayProcess.start("frozen", stack,
+                        Map.of(SOURCE, "postgresql://127.0.0.1:" + proxy.port() + "/" + sourceDb),
+                        List.of("-Dcorebank.relay.round-timeout=2s"), log("frozen"))) {
+            appendOne("before");
+            TopicReader.readKey(stack.kafkaBootstrap(), topic, "before", WAIT);
+
+            // Every connection the relay has to its source stops answering, without closing; new ones work.
+            proxy.freeze();
+            appendOne("after");
+
+            TopicReader.readKey(stack.kafkaBootstrap(), topic, "after", Duration.ofSeconds(60));
+        }
+    }
+
+    private void appendOne(String aggregate) {
+        source.withTransaction(tx -> outbox.append(tx, OutboxEvent.of(UuidV7.next(), topic, "Aggregate", aggregate,
+                new VersionBumped(aggregate, 1)))).await().atMost(WAIT);
+    }
+
     /**
      * Waits until the writers committed {@code count} events, for as long as they make progress: a slow
      * machine only takes longer, a stall fails with what the source database's sessions were waiting on.

@@ -45,6 +45,12 @@ public final class RelayProcess implements AutoCloseable {
     /** Starts a relay draining every source in {@code sources} (name to reactive URL), as {@link #start} does. */
     public static RelayProcess start(String name, LocalStack stack, Map<String, String> sources, Path log)
             throws Exception {
+        return start(name, stack, sources, List.of(), log);
+    }
+
+    /** As above, with {@code settings} of its own (each a {@code -Dname=value}) after the ones every relay takes. */
+    public static RelayProcess start(String name, LocalStack stack, Map<String, String> sources, List<String> settings,
+            Path log) throws Exception {
         int port = freePort();
         String jar = System.getProperty("relay.jar", "outbox-relay/target/quarkus-app/quarkus-run.jar");
         List<String> command = new ArrayList<>(List.of(
@@ -57,6 +63,7 @@ public final class RelayProcess implements AutoCloseable {
                 "-Dcorebank.relay.poll-interval=1s",
                 "-Dcorebank.relay.rebalance-interval=1s"));
         sources.forEach((source, url) -> command.add("-Dcorebank.relay.sources." + source + ".url=" + url));
+        command.addAll(settings);
         // Extra relay settings for experiments, e.g. -Drelay.opts=-Dcorebank.relay.drain-groups=2,-Dcorebank.relay.batch-size=1000.
         String extra = System.getProperty("relay.opts", "").trim();
         if (!extra.isEmpty()) {

@@ -60,6 +60,16 @@ public interface RelayConfig {
     @WithDefault("outbox.dead-letters")
     String deadLetterTopic();
 
+    /**
+     * Longest a round (its read, publishing and the broker's acknowledgements) or a cursor write may take
+     * before it is given up and retried, and how long a pooled source connection may exchange nothing before
+     * it is closed. A connection that stopped answering without closing, as a half-open TCP connection after
+     * a database failover does, would otherwise hold its lanes' rounds for ever while this instance keeps
+     * their locks. Longer than the producer's delivery timeout and metadata wait (40 s).
+     */
+    @WithDefault("60s")
+    Duration roundTimeout();
+
     /** How often an instance counts its peers and takes or gives back lanes to hold a fair share. */
     @WithDefault("3s")
     Duration rebalanceInterval();

@@ -10,6 +10,7 @@ import jakarta.inject.Singleton;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /** One connection pool per configured source database, on Quarkus's own Vert.x instance. */
 @Singleton
@@ -49,6 +50,9 @@ public class SourcePools {
                 .setPassword(config.password().orElse(""))
                 .setConnectTimeout((int) config.healthTimeout().toMillis())
                 .setPipeliningLimit(16)
+                // A peer that vanished without closing is found out by the round timeout (RelayConfig); the
+                // keepalive frees such a connection eventually, rather than never.
+                .setTcpKeepAlive(true)
                 // The relay runs the same few statements all day: each connection parses them once, and
                 // plans them per call for their actual cursors, as the services do (a generic plan made while
                 // the outbox was nearly empty would be kept long after it stopped fitting).
@@ -61,6 +65,10 @@ public class SourcePools {
         // The pool moves cursors. Losing the last moves in a database crash only makes the relay publish those
         // rows again (consumers dedup), so these commits need not wait for the WAL flush.
         PgConnectOptions connect = connectOptions(config, source).addProperty("synchronous_commit", "off");
+        // A connection that has neither sent nor received a byte for a round's timeout is closed: one that stopped
+        // answering mid-query would otherwise hold its round, and its place in the pool, for ever. Idle pooled
+        // connections closed this way are simply opened again when needed.
+        connect.setIdleTimeout((int) Math.max(1, config.roundTimeout().toSeconds())).setIdleTimeoutUnit(TimeUnit.SECONDS);
         PoolOptions pool = new PoolOptions()
                 .setName("relay-" + name)
                 .setMaxSize(source.poolSize());
