@@ -149,19 +149,21 @@ class RelayIT {
                 RelayProcess relay = RelayProcess.start("frozen", stack,
                         Map.of(SOURCE, "postgresql://127.0.0.1:" + proxy.port() + "/" + sourceDb),
                         List.of("-Dcorebank.relay.round-timeout=2s"), log("frozen"))) {
-            appendOne("before");
-            TopicReader.readKey(stack.kafkaBootstrap(), topic, "before", WAIT);
+            // A topic of its own: the other test reads all of its topic.
+            String frozenTopic = topic + "-frozen";
+            appendOne(frozenTopic, "before");
+            TopicReader.readKey(stack.kafkaBootstrap(), frozenTopic, "before", WAIT);
 
             // Every connection the relay has to its source stops answering, without closing; new ones work.
             proxy.freeze();
-            appendOne("after");
+            appendOne(frozenTopic, "after");
 
-            TopicReader.readKey(stack.kafkaBootstrap(), topic, "after", Duration.ofSeconds(60));
+            TopicReader.readKey(stack.kafkaBootstrap(), frozenTopic, "after", Duration.ofSeconds(60));
         }
     }
 
-    private void appendOne(String aggregate) {
-        source.withTransaction(tx -> outbox.append(tx, OutboxEvent.of(UuidV7.next(), topic, "Aggregate", aggregate,
+    private void appendOne(String toTopic, String aggregate) {
+        source.withTransaction(tx -> outbox.append(tx, OutboxEvent.of(UuidV7.next(), toTopic, "Aggregate", aggregate,
                 new VersionBumped(aggregate, 1)))).await().atMost(WAIT);
     }
 
