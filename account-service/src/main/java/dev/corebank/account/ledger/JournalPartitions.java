@@ -65,9 +65,12 @@ public class JournalPartitions {
                 });
     }
 
-    /** Archives the months that ended at least {@code olderThanMonths} months before this one. */
+    /**
+     * Archives the months that ended at least {@code olderThanMonths} months before this one. Fails with the
+     * lock timeout's error (SQLSTATE 55P03) rather than hold up postings while a long reader has the journal.
+     */
     public Uni<List<String>> archive(int olderThanMonths) {
-        return pool.withTransaction(tx -> tx.preparedQuery(ARCHIVE)
+        return MonthPartitions.withDdlLockTimeout(pool, tx -> tx.preparedQuery(ARCHIVE)
                 .execute(Tuple.of(olderThanMonths))
                 .map(rows -> {
                     List<String> names = new ArrayList<>();

@@ -57,6 +57,12 @@ public class LedgerProblems {
             return respond(Problem.of("constraint-violated", "Change not allowed", 409,
                     "the change would break a rule of the ledger: " + e.getErrorMessage()), uri);
         }
+        if ("55P03".equals(e.getSqlState())) {
+            // lock_not_available: partition DDL gave up waiting behind a long reader (MonthPartitions).
+            RestResponse<Problem> busy = respond(Problem.of("journal-busy", "The journal is busy", 503,
+                    "a long-running reader holds the journal; nothing was changed, try again later"), uri);
+            return RestResponse.ResponseBuilder.fromResponse(busy).header("Retry-After", "30").build();
+        }
         LOG.error("request failed in the database", e);
         return respond(Problem.of("internal-error", "Internal error", 500,
                 "the request failed on our side; retry it with the same Idempotency-Key, if it had one"), uri);

@@ -9,13 +9,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.corebank.account.LedgerTestSupport;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Month partitions made ahead of time; old months detached into the archive, and the books still balance. */
@@ -24,8 +32,13 @@ class JournalPartitionsTest {
 
     private static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("'journal_entries_y'yyyy'm'MM");
 
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
     @Inject
     LedgerTestSupport ledger;
+
+    @Inject
+    Pool pool;
 
     @Test
     void the_current_month_and_three_more_exist_from_start_up() {
@@ -70,6 +83,34 @@ class JournalPartitionsTest {
         given().queryParam("olderThanMonths", 1).post("/admin/partitions/archive").then().statusCode(200);
         given().get("/admin/partitions").then()
                 .body("findAll { !it.archived }.name", hasItem(NAME.format(YearMonth.now(ZoneOffset.UTC))));
+    }
+
+    @Test
+    void archiving_behind_a_long_reader_gives_up_with_503_rather_than_hold_up_postings() throws Exception {
+        ledger.single("SELECT journal_ensure_partition('2023-01-10')::int");
+        SqlConnection reader = pool.getConnection().await().atMost(WAIT);
+        ExecutorService client = Executors.newSingleThreadExecutor();
+        try {
+            // A long read of the journal: its lock conflicts with the DETACH's.
+            reader.query("BEGIN").execute().await().atMost(WAIT);
+            reader.query("SELECT count(*) FROM journal_entries").execute().await().atMost(WAIT);
+
+            Future<Response> archive = client.submit(() -> given().queryParam("olderThanMonths", 6)
+                    .post("/admin/partitions/archive"));
+            // Waiting for the reader, it would be answered only once the reader ends; postings would queue behind it.
+            Response busy = archive.get(15, TimeUnit.SECONDS);
+
+            assertEquals(503, busy.statusCode(), busy.asString());
+            assertTrue(busy.contentType().startsWith("application/problem+json"), busy.contentType());
+            assertEquals("30", busy.header("Retry-After"));
+        } finally {
+            reader.query("ROLLBACK").execute().await().atMost(WAIT);
+            reader.close().await().atMost(WAIT);
+            client.shutdown();
+        }
+        given().queryParam("olderThanMonths", 6).post("/admin/partitions/archive").then().statusCode(200);
+        given().get("/admin/partitions").then()
+                .body("findAll { it.archived }.name", hasItem("journal_entries_y2023m01"));
     }
 
     private void assertBalanced() {

@@ -2,7 +2,9 @@ package dev.corebank.platform.partition;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -13,6 +15,13 @@ import org.jboss.logging.Logger;
 public final class MonthPartitions {
 
     private static final Logger LOG = Logger.getLogger(MonthPartitions.class);
+
+    /**
+     * Creating, detaching or archiving a partition takes an ACCESS EXCLUSIVE lock on the partitioned table.
+     * Waiting for it behind a long reader (a report, a dump), the DDL would hold up every write to the table
+     * queued behind it; it waits this long at most, then fails and is tried again later.
+     */
+    public static final String DDL_LOCK_TIMEOUT = "2s";
 
     private final Pool pool;
     private final String table;
@@ -26,14 +35,19 @@ public final class MonthPartitions {
 
     /** Creates the missing month partitions; returns how many it created. */
     public Uni<Integer> ensure(int monthsAhead) {
-        return pool.preparedQuery(ensure)
-                .execute(Tuple.of(monthsAhead))
+        return withDdlLockTimeout(pool, tx -> tx.preparedQuery(ensure).execute(Tuple.of(monthsAhead)))
                 .map(rows -> rows.iterator().next().getInteger("created"))
                 .invoke(created -> {
                     if (created > 0) {
                         LOG.infof("created %d %s partitions", created, table);
                     }
                 });
+    }
+
+    /** Runs partition DDL in a transaction of its own that waits at most {@link #DDL_LOCK_TIMEOUT} for a lock. */
+    public static <T> Uni<T> withDdlLockTimeout(Pool pool, Function<SqlConnection, Uni<T>> ddl) {
+        return pool.withTransaction(tx -> tx.query("SET LOCAL lock_timeout = '" + DDL_LOCK_TIMEOUT + "'").execute()
+                .chain(() -> ddl.apply(tx)));
     }
 
     /** {@link #ensure} for a scheduled upkeep: a failure is logged, and the next upkeep or start-up retries. */
