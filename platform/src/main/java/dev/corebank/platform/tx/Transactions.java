@@ -3,6 +3,7 @@ package dev.corebank.platform.tx;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
@@ -27,7 +28,7 @@ public final class Transactions {
      * no transaction open.
      */
     public static <T> Uni<T> pipelined(Pool pool, Function<SqlConnection, Uni<T>> work) {
-        return pool.getConnection().chain(connection -> Uni.combine().all()
+        return borrow(pool).chain(connection -> Uni.combine().all()
                 .unis(connection.query("BEGIN").execute(), Uni.createFrom().deferred(() -> work.apply(connection)))
                 .combinedWith((begun, result) -> result)
                 .call(() -> connection.query("COMMIT").execute())
@@ -37,6 +38,20 @@ public final class Transactions {
                 .onTermination().call((result, failure, cancelled) -> cancelled
                         ? rollback(connection).chain(connection::close)
                         : connection.close()));
+    }
+
+    /**
+     * A connection of {@code pool}. Cancelled while the pool has none free, the plain {@code getConnection()}
+     * would drop the connection the pool hands over later, and the pool would never see it again.
+     */
+    private static Uni<SqlConnection> borrow(Pool pool) {
+        return Uni.createFrom().deferred(() -> {
+            CompletableFuture<SqlConnection> borrowed = pool.getConnection().subscribeAsCompletionStage();
+            // A dependent stage, so that cancelling the Uni does not cancel the borrowing itself.
+            return Uni.createFrom().completionStage(borrowed.thenApply(connection -> connection))
+                    .onCancellation().invoke(() -> borrowed.thenAccept(connection -> connection.close()
+                            .subscribe().with(ignored -> { }, ignored -> { })));
+        });
     }
 
     /** ROLLBACK outside a transaction only warns; on a broken connection it fails, and the pool drops the connection. */

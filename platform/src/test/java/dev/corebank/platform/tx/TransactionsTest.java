@@ -12,6 +12,7 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.PgBuilder;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgException;
@@ -119,6 +120,23 @@ class TransactionsTest {
         running.cancel();
 
         assertEquals(0, count(id));
+        assertNoTransactionLeftOpen();
+    }
+
+    @Test
+    void work_cancelled_while_waiting_for_a_connection_leaves_the_pool_whole() {
+        SqlConnection busy = oneConnection.getConnection().await().atMost(WAIT);
+        Cancellable waiting = Transactions.pipelined(oneConnection, tx -> tx.query("SELECT 1").execute())
+                .subscribe().with(ignored -> { }, ignored -> { });
+        waiting.cancel();
+        // The pool hands its one connection to the cancelled waiter, which must give it back.
+        busy.close().await().atMost(WAIT);
+
+        int one = Transactions.pipelined(oneConnection, tx -> tx.query("SELECT 1 AS one").execute())
+                .map(rows -> rows.iterator().next().getInteger("one"))
+                .await().atMost(Duration.ofSeconds(10));
+
+        assertEquals(1, one);
         assertNoTransactionLeftOpen();
     }
 
