@@ -1,8 +1,7 @@
 package dev.corebank.transfer.transfer;
 
-import java.nio.charset.StandardCharsets;
+import dev.corebank.platform.rest.PageToken;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.UUID;
 
 /**
@@ -12,31 +11,21 @@ import java.util.UUID;
 public record TransferCursor(Instant createdAt, UUID id) {
 
     /** Before every transfer that exists: the first page. */
-    public static final TransferCursor START = new TransferCursor(Instant.parse("9999-12-31T23:59:59Z"),
-            new UUID(-1L, -1L));
-
-    /** The earliest instant a cursor may hold; with START's, a range PostgreSQL's timestamptz can take. */
-    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    public static final TransferCursor START = new TransferCursor(PageToken.LATEST, new UUID(-1L, -1L));
 
     public static TransferCursor after(Transfer transfer) {
         return new TransferCursor(transfer.createdAt(), transfer.id());
     }
 
     public String encode() {
-        String plain = createdAt + "|" + id;
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(plain.getBytes(StandardCharsets.UTF_8));
+        return new PageToken(createdAt, id.toString()).encode();
     }
 
     /** @throws IllegalArgumentException when {@code token} is not a cursor this service handed out */
     public static TransferCursor decode(String token) {
         try {
-            String plain = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-            int bar = plain.indexOf('|');
-            Instant createdAt = Instant.parse(plain.substring(0, bar));
-            if (createdAt.isBefore(EARLIEST) || createdAt.isAfter(START.createdAt())) {
-                throw new IllegalArgumentException("instant out of range: " + createdAt);
-            }
-            return new TransferCursor(createdAt, UUID.fromString(plain.substring(bar + 1)));
+            PageToken page = PageToken.decode(token);
+            return new TransferCursor(page.at(), UUID.fromString(page.tieBreaker()));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("not a transfer cursor: " + token, e);
         }
