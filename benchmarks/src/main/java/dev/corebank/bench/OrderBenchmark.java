@@ -1,0 +1,437 @@
+package dev.corebank.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corebank.bench.OrderLoad.Result;
+import dev.corebank.bench.OrderLoad.Step;
+import dev.corebank.testing.AccountServiceProcess;
+import dev.corebank.testing.FreshDatabases;
+import dev.corebank.testing.LocalStack;
+import dev.corebank.testing.OrderServiceProcess;
+import dev.corebank.testing.QuarkusServiceProcess;
+import dev.corebank.testing.RelayProcess;
+import dev.corebank.testing.RunId;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * Measures orders end to end: {@code POST /orders} at fixed offered rates, open loop (see {@link OrderLoad}),
+ * against the packaged services as real processes on fresh databases, fresh topics and fresh consumer groups:
+ * account-service (the ledger), order-saga-service, and one relay draining both outboxes. An order's saga runs
+ * order-saga-service (order row, stock reserved, PlaceHold in its outbox) → relay → ledger → relay →
+ * order-saga-service (CaptureHold) → relay → ledger → relay → order-saga-service (CONFIRMED, OrderConfirmed in
+ * its outbox) → relay → the order-events topic, where this client's consumer stops the clock.
+ *
+ * <p>Customers are {@code -Dcustomers=1000} funded accounts, every product belongs to one merchant account, and
+ * each order is for one unit at {@value #PRICE} minor units, so neither funds nor stock ever run out. Steps, each
+ * after a settle-in at its own rate ({@code -Dsettle.seconds=10}, printed, uncounted, not drained, so the step
+ * starts on the queues its rate builds) and drained afterwards (at most {@code -Ddrain.seconds=45}):
+ * <ol>
+ *   <li>latency: {@code -Dlatency.rate=50} orders/s over {@code -Dproducts=1000} products (where the p99 target
+ *       applies);
+ *   <li>throughput, spread: {@code -Drate} orders/s over the same products, by default
+ *       {@value #THROUGHPUT_STEP_OF_PGBENCH} × pgbench TPC-B tps ({@code -Dpgbench.tps});
+ *   <li>throughput, hot: the same rate, every order for one product.
+ * </ol>
+ * {@code -Dseconds=30} is each step's length; {@code -Dwarmup.rate} (a quarter of {@code -Drate}) and
+ * {@code -Dwarmup.seconds=60} set the warm-up before them, {@code -Dconnections=1024} the client's bound on
+ * requests in flight.
+ *
+ * <p>The primary latency is the client's: intended start → OrderConfirmed read by the benchmark's consumer. The
+ * events' own {@code placedAt → confirmedAt} is printed beside it as a cross-check. The throughput of a step is
+ * every OrderConfirmed read during its window (what the system confirms per second at that offered rate).
+ *
+ * <p>Prints figures, asserts nothing. Run through {@code bin/bench orders}, which runs pgbench TPC-B in the same
+ * run and hands its tps over for the default rate and the summary.
+ */
+public final class OrderBenchmark {
+
+    private static final String LEDGER_OWNER = "account_svc";
+    private static final String ORDER_OWNER = "order_svc";
+    private static final String RELAY_ROLE = "outbox_relay";
+    private static final String CURRENCY = "EUR";
+    /** Large enough that no run's orders bring a customer near zero: nothing is refused for funds. */
+    private static final long OPENING_DEPOSIT = 1_000_000_000L;
+    /** Price of every product, in minor units; each order is one unit of one product. */
+    private static final long PRICE = 100;
+    /** Stock of each spread product and of the hot one: more than any run sells, so nothing is refused for stock. */
+    private static final int SPREAD_STOCK = 10_000_000;
+    private static final int HOT_STOCK = 1_000_000_000;
+    private static final String HOT_SKU = "BENCH-HOT";
+    private static final double THROUGHPUT_STEP_OF_PGBENCH = 0.5;
+    private static final double THROUGHPUT_TARGET_OF_PGBENCH = 0.3;
+    private static final double HOT_TARGET_OF_SPREAD = 0.8;
+    private static final double P99_TARGET_MILLIS = 150;
+    private static final Path LEDGER_LOG = Path.of(".stack", "logs", "bench-orders-account-service.log");
+    private static final Path SERVICE_LOG = Path.of(".stack", "logs", "bench-orders-order-saga-service.log");
+    private static final Path RELAY_LOG = Path.of(".stack", "logs", "bench-orders-relay.log");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final String STATUSES = "SELECT status, count(*) AS n FROM orders GROUP BY status ORDER BY status";
+    private static final String SHELVES = "SELECT sum(stock) AS stock, sum(reserved) AS reserved FROM products";
+
+    /** What the run was asked to do. */
+    record Settings(int customers, int products, int latencyRate, int rate, int seconds, int warmupRate,
+            int warmupSeconds, int settleSeconds, Duration drainLimit, int connections, Optional<Double> pgbenchTps) {
+    }
+
+    private final LocalStack stack;
+    private final AccountServiceProcess.Names ledgerNames = AccountServiceProcess.Names.of(RunId.VALUE);
+    private final OrderServiceProcess.Names names = OrderServiceProcess.Names.of(RunId.VALUE, ledgerNames);
+
+    private OrderBenchmark(LocalStack stack) {
+        this.stack = stack;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Optional<Double> pgbenchTps = Optional.ofNullable(System.getProperty("pgbench.tps"))
+                .filter(value -> !value.isBlank())
+                .map(Double::valueOf);
+        int rate = Optional.ofNullable(Integer.getInteger("rate"))
+                .orElseGet(() -> (int) Math.max(1, Math.round(THROUGHPUT_STEP_OF_PGBENCH * pgbenchTps.orElseThrow(
+                        () -> new IllegalStateException("no -Dpgbench.tps to derive the offered rate from: run through"
+                                + " bin/bench, or give -Drate=...")))));
+        int latencyRate = Integer.getInteger("latency.rate", 50);
+        Settings settings = new Settings(Integer.getInteger("customers", 1_000), Integer.getInteger("products", 1_000),
+                latencyRate, rate, Integer.getInteger("seconds", 30),
+                Integer.getInteger("warmup.rate", Math.max(latencyRate, rate / 4)),
+                Integer.getInteger("warmup.seconds", 60), Integer.getInteger("settle.seconds", 10),
+                Duration.ofSeconds(Integer.getInteger("drain.seconds", 45)), Integer.getInteger("connections", 1_024),
+                pgbenchTps);
+        LocalStack stack = LocalStack.fromEnvironment()
+                .orElseThrow(() -> new IllegalStateException("run through bin/bench, which sets the local stack"));
+        new OrderBenchmark(stack).run(settings);
+        System.exit(0);
+    }
+
+    private void run(Settings settings) throws Exception {
+        try (FreshDatabases databases = new FreshDatabases(stack);
+                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap()))) {
+            String ledgerDatabase = databases.create("accounts", LEDGER_OWNER, RELAY_ROLE);
+            String orderDatabase = databases.create("orders", ORDER_OWNER, RELAY_ROLE);
+            createTopics(admin);
+            try {
+                measureAll(ledgerDatabase, orderDatabase, settings);
+            } finally {
+                admin.deleteTopics(topics()).all().get(30, TimeUnit.SECONDS);
+            }
+        }
+        System.out.println(LogFindings.of("account-service", LEDGER_LOG));
+        System.out.println(LogFindings.of("order-saga-service", SERVICE_LOG));
+        System.out.println(LogFindings.of("relay", RELAY_LOG));
+    }
+
+    // The relay starts last: it drains outbox tables that the services' migrations create.
+    private void measureAll(String ledgerDatabase, String orderDatabase, Settings settings) throws Exception {
+        try (AccountServiceProcess ledger = AccountServiceProcess.start(stack, ledgerDatabase, LEDGER_OWNER, ledgerNames,
+                        LEDGER_LOG);
+                OrderServiceProcess service = OrderServiceProcess.start(stack, orderDatabase, ORDER_OWNER, names,
+                        Map.of(), SERVICE_LOG);
+                RelayProcess relay = RelayProcess.start("bench", stack, Map.of(
+                        "accounts", stack.reactiveUrl(ledgerDatabase),
+                        "orders", stack.reactiveUrl(orderDatabase)), RELAY_LOG);
+                Connection db = DriverManager.getConnection(stack.jdbcUrl(orderDatabase), ORDER_OWNER, "")) {
+            System.out.printf("%s on %s, %s on %s, %s draining both; services' JVM %s%n", service, orderDatabase,
+                    ledger, ledgerDatabase, relay, String.join(" ", QuarkusServiceProcess.JVM));
+            long openStart = System.nanoTime();
+            List<UUID> accounts = FundedAccounts.open(ledger, settings.customers() + 1, CURRENCY, OPENING_DEPOSIT);
+            UUID merchant = accounts.get(0);
+            List<UUID> customers = accounts.subList(1, accounts.size());
+            long merchantOpening = balance(ledger, merchant);
+            List<String> spread = IntStream.range(0, settings.products())
+                    .mapToObj(i -> String.format("BENCH-%05d", i))
+                    .toList();
+            createProducts(service, spread, SPREAD_STOCK, merchant);
+            createProducts(service, List.of(HOT_SKU), HOT_STOCK, merchant);
+            long stockAtStart = shelves(db)[0];
+            System.out.printf("%,d %s customer accounts and one merchant account opened and funded, %,d products (stock"
+                            + " %,d each) and one hot product (stock %,d) created, over HTTP in %.1f s; every order is one"
+                            + " unit at %d minor units for a uniformly random customer, no Prefer: wait, at most %d"
+                            + " requests in flight%n",
+                    settings.customers(), CURRENCY, settings.products(), SPREAD_STOCK, HOT_STOCK,
+                    (System.nanoTime() - openStart) / 1e9, PRICE, settings.connections());
+            StageBatches batches = new StageBatches(List.of(
+                    new StageBatches.Stage("relay orders", relay.url(), "relay_batch_size{source=\"orders\"}"),
+                    new StageBatches.Stage("ledger", ledger.url(), "ledger_batch_size"),
+                    new StageBatches.Stage("relay accounts", relay.url(), "relay_batch_size{source=\"accounts\"}")));
+            CpuAccount cpu = new CpuAccount(Map.entry("order-saga-service", service.pid()),
+                    Map.entry("account-service", ledger.pid()), Map.entry("relay", relay.pid()),
+                    Map.entry("benchmark client", ProcessHandle.current().pid()));
+            List<Step> steps = List.of(
+                    new Step(label("latency, spread", settings.latencyRate(), settings), settings.latencyRate(),
+                            settings.seconds(), spread),
+                    new Step(label("throughput, spread", settings.rate(), settings), settings.rate(), settings.seconds(),
+                            spread),
+                    new Step(label("throughput, hot product", settings.rate(), settings), settings.rate(),
+                            settings.seconds(), List.of(HOT_SKU)));
+            try (OrderLoad load = new OrderLoad(service.url(), customers, settings.connections(), stack.kafkaBootstrap(),
+                    names.orderEvents())) {
+                CpuAccount.Sample warmupStart = cpu.sample();
+                // The first scrape of each /q/metrics (and the client's first use of its HTTP client) runs cold
+                // code under load: here it is paid in the warm-up, not in the first step.
+                StageBatches.Sample warmupBatches = batches.sample();
+                Result warmed = load.run(new Step("warm-up", settings.warmupRate(), settings.warmupSeconds(), spread),
+                        true, settings.drainLimit());
+                System.out.println(uncounted(warmed));
+                System.out.println("    " + CpuAccount.perUnit(warmupStart, cpu.sample(), warmed.latency().getTotalCount(),
+                        "confirmed order"));
+                System.out.println("    " + batches.between(warmupBatches, batches.sample()));
+                List<Result> results = new ArrayList<>();
+                for (Step step : steps) {
+                    settleIn(load, step, settings.settleSeconds());
+                    CpuAccount.Sample before = cpu.sample();
+                    StageBatches.Sample batchesBefore = batches.sample();
+                    Result result = load.run(step, true, settings.drainLimit());
+                    CpuAccount.Sample after = cpu.sample();
+                    StageBatches.Sample batchesAfter = batches.sample();
+                    print(result);
+                    System.out.println("    " + CpuAccount.perUnit(before, after, result.latency().getTotalCount(),
+                            "confirmed order"));
+                    System.out.println("    " + batches.between(batchesBefore, batchesAfter));
+                    results.add(result);
+                }
+                checks(db, ledger, merchant, merchantOpening, stockAtStart, load);
+                summary(results, settings);
+            }
+        }
+    }
+
+    private static String label(String what, int rate, Settings settings) {
+        return what + settings.pgbenchTps().map(tps -> String.format(", %.2f x pgbench", rate / tps)).orElse("");
+    }
+
+    /**
+     * Offers {@code step}'s rate for {@code seconds} before it is measured, without draining, so the step measures
+     * that rate and not the change to it. Printed, not counted.
+     */
+    private static void settleIn(OrderLoad load, Step step, int seconds) throws InterruptedException {
+        if (seconds <= 0) {
+            return;
+        }
+        Result settled = load.run(new Step("settle-in", step.rate(), seconds, step.skus()), false, Duration.ZERO);
+        System.out.printf("settle-in: %,d orders/s offered for %d s, sent %,.0f/s, OrderConfirmed read %,.0f/s"
+                        + " (not counted)%n",
+                step.rate(), seconds, settled.sendRate(), settled.allConfirmedPerSecond());
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Setting up, through the APIs
+
+    /** Creates one product per sku, eight at a time, each priced {@link #PRICE} and owned by {@code merchant}. */
+    private static void createProducts(OrderServiceProcess service, List<String> skus, int stock, UUID merchant)
+            throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> created = new ArrayList<>();
+            for (String sku : skus) {
+                created.add(clients.submit(() -> {
+                    Map<String, Object> product = new LinkedHashMap<>();
+                    product.put("sku", sku);
+                    product.put("name", "bench product " + sku);
+                    product.put("price", PRICE);
+                    product.put("currency", CURRENCY);
+                    product.put("stock", stock);
+                    product.put("merchantAccountId", merchant);
+                    HttpResponse<String> response = service.post("/products", JSON.writeValueAsString(product), Map.of());
+                    if (response.statusCode() != 201) {
+                        throw new IllegalStateException("creating product " + sku + " answered " + response.statusCode()
+                                + ": " + response.body());
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> product : created) {
+                product.get();
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    private static long balance(AccountServiceProcess ledger, UUID account) throws Exception {
+        HttpResponse<String> response = ledger.get("/accounts/" + account);
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET /accounts/" + account + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+        return JSON.readTree(response.body()).path("balance").asLong();
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Checks after the steps: figures to compare, not assertions
+
+    /**
+     * What the services' own records say after the last step: orders by status, units that left the shelves
+     * against confirmed orders (one unit each), what the merchant received against confirmed orders × price, and
+     * whether the consumer read any order's event twice or an event for an order it never placed.
+     */
+    private static void checks(Connection db, AccountServiceProcess ledger, UUID merchant, long merchantOpening,
+            long stockAtStart, OrderLoad load) throws Exception {
+        Map<String, Long> statuses = statuses(db);
+        long confirmed = statuses.getOrDefault("CONFIRMED", 0L);
+        long[] shelves = shelves(db);
+        // The ledger's read model follows its postings through a topic: give it a moment to catch up.
+        Thread.sleep(2_000);
+        long received = balance(ledger, merchant) - merchantOpening;
+        System.out.println("check: orders in order-saga-service's database by status: " + (statuses.isEmpty() ? "none"
+                : statuses.entrySet().stream()
+                        .map(status -> String.format("%,d %s", status.getValue(), status.getKey()))
+                        .collect(Collectors.joining(", "))));
+        System.out.printf("check: units taken from stock %,d and still reserved %,d, against %,d CONFIRMED orders of one"
+                        + " unit each%n", stockAtStart - shelves[0], shelves[1], confirmed);
+        System.out.printf("check: merchant account received %,d minor units, against %,d CONFIRMED orders x %d = %,d%n",
+                received, confirmed, PRICE, confirmed * PRICE);
+        System.out.printf("check: order events read twice for one order %,d; events for orders the client has no id"
+                + " for %,d%n", load.duplicates(), load.unmatched());
+    }
+
+    private static Map<String, Long> statuses(Connection db) throws SQLException {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        try (PreparedStatement query = db.prepareStatement(STATUSES); ResultSet rs = query.executeQuery()) {
+            while (rs.next()) {
+                counts.put(rs.getString("status"), rs.getLong("n"));
+            }
+        }
+        return counts;
+    }
+
+    /** Units on the shelves and units reserved, over all products. */
+    private static long[] shelves(Connection db) throws SQLException {
+        try (PreparedStatement query = db.prepareStatement(SHELVES); ResultSet rs = query.executeQuery()) {
+            rs.next();
+            return new long[] {rs.getLong("stock"), rs.getLong("reserved")};
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Kafka
+
+    /** The run's topics, created up front with the broker's defaults so no service waits for auto-creation. */
+    private List<String> topics() {
+        List<String> topics = new ArrayList<>(ledgerNames.topics());
+        topics.addAll(names.ownTopics());
+        return topics;
+    }
+
+    private void createTopics(Admin admin) throws Exception {
+        admin.createTopics(topics().stream()
+                        .map(topic -> new NewTopic(topic, Optional.empty(), Optional.empty()))
+                        .toList())
+                .all().get(30, TimeUnit.SECONDS);
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Printing
+
+    private static void print(Result result) {
+        Step step = result.step();
+        Histogram latency = result.latency();
+        System.out.printf("%,d orders/s offered (%s) for %d s: sent %,.0f/s (%,d over 10 ms late); OrderConfirmed read"
+                        + " %,.0f/s during the step (%,.0f/s of the step's own orders), %s%n",
+                step.rate(), step.label(), step.seconds(), result.sendRate(), result.late(),
+                result.allConfirmedPerSecond(), result.confirmedPerSecond(), result.drained()
+                        ? String.format("backlog drained %.2f s after", result.drainSeconds())
+                        : String.format("backlog NOT drained: %,d orders still open, %,d of them never sent",
+                                result.unfinished(), result.dropped()));
+        System.out.printf("    intended start -> OrderConfirmed read: p50 %.1f ms  p95 %.1f ms  p99 %.1f ms  p99.9 %.1f ms"
+                        + "  max %.1f ms (%,d orders)%n",
+                millis(latency.getValueAtPercentile(50)), millis(latency.getValueAtPercentile(95)),
+                millis(latency.getValueAtPercentile(99)), millis(latency.getValueAtPercentile(99.9)),
+                millis(latency.getMaxValue()), latency.getTotalCount());
+        System.out.println("    p99 by second offered (ms): " + bySecond(result));
+        System.out.printf("    intended start -> POST answered: p50 %.1f ms  p99 %.1f ms (%,d accepted);  cross-check,"
+                        + " the events' placedAt -> confirmedAt: p50 %.1f ms  p99 %.1f ms%n",
+                millis(result.accept().getValueAtPercentile(50)), millis(result.accept().getValueAtPercentile(99)),
+                result.accept().getTotalCount(), millis(result.serviceLatency().getValueAtPercentile(50)),
+                millis(result.serviceLatency().getValueAtPercentile(99)));
+        System.out.printf("    not confirmed: %s; errors: %s%n", counts(result.outcomes()), counts(result.errors()));
+        result.errorSamples().forEach((error, body) -> System.out.printf("    first %s: %s%n", error, body));
+        if (!result.stillOpen().isEmpty()) {
+            System.out.printf("    orders still open at the drain limit, GET /orders/{id} of up to 200: %s%n",
+                    counts(result.stillOpen()));
+        }
+    }
+
+    /** e.g. {@code warm-up: 400 orders/s offered for 60 s, 400 confirmed/s, p99 12.3 ms (not counted)}. */
+    private static String uncounted(Result result) {
+        return String.format("%s: %,d orders/s offered for %d s, OrderConfirmed read %,.0f/s, p99 %.1f ms; not confirmed:"
+                        + " %s; errors: %s (not counted)",
+                result.step().label(), result.step().rate(), result.step().seconds(), result.allConfirmedPerSecond(),
+                millis(result.latency().getValueAtPercentile(99)), counts(result.outcomes()), counts(result.errors()));
+    }
+
+    private static String bySecond(Result result) {
+        return result.bySecond().stream()
+                .map(second -> second.getTotalCount() == 0
+                        ? "-"
+                        : String.format("%.0f", millis(second.getValueAtPercentile(99))))
+                .collect(Collectors.joining(" "));
+    }
+
+    private static void summary(List<Result> results, Settings settings) {
+        Optional<Double> pgbenchTps = settings.pgbenchTps();
+        Result latencyStep = results.get(0);
+        Result spread = results.get(1);
+        Result hot = results.get(2);
+        System.out.println();
+        System.out.println("summary (targets are reported, not asserted)");
+        String steps = "  %-44s %14s %10s %10s %10s%n";
+        System.out.printf(steps, "step", "confirmed/s", "p50 ms", "p95 ms", "p99 ms");
+        for (Result result : results) {
+            Histogram latency = result.latency();
+            System.out.printf(steps, String.format("%,d/s offered, %s", result.step().rate(), result.step().label()),
+                    String.format("%,.0f", result.allConfirmedPerSecond()),
+                    String.format("%.1f", millis(latency.getValueAtPercentile(50))),
+                    String.format("%.1f", millis(latency.getValueAtPercentile(95))),
+                    String.format("%.1f", millis(latency.getValueAtPercentile(99))));
+        }
+        System.out.println();
+        String row = "  %-44s %14s   %-32s %s%n";
+        System.out.printf(row, "figure", "value", "target", "ratio");
+        System.out.printf(row, "pgbench TPC-B", pgbenchTps.map(tps -> String.format("%,.0f tps", tps)).orElse("not run"),
+                "", "");
+        System.out.printf(row, String.format("confirmed orders/s, spread (at %,d/s)", spread.step().rate()),
+                String.format("%,.0f /s", spread.allConfirmedPerSecond()),
+                String.format(">= %.1f x pgbench TPC-B tps", THROUGHPUT_TARGET_OF_PGBENCH),
+                pgbenchTps.map(tps -> String.format("%.2f x pgbench", spread.allConfirmedPerSecond() / tps)).orElse("n/a"));
+        System.out.printf(row, String.format("confirmed orders/s, hot product (at %,d/s)", hot.step().rate()),
+                String.format("%,.0f /s", hot.allConfirmedPerSecond()),
+                String.format(">= %.1f x spread", HOT_TARGET_OF_SPREAD),
+                String.format("%.2f x spread", hot.allConfirmedPerSecond() / spread.allConfirmedPerSecond()));
+        double p99 = millis(latencyStep.latency().getValueAtPercentile(99));
+        System.out.printf(row, String.format("p99 at %,d/s offered, spread", latencyStep.step().rate()),
+                String.format("%.1f ms", p99), String.format("<= %.0f ms at 50/s", P99_TARGET_MILLIS),
+                String.format("%.2f x target", p99 / P99_TARGET_MILLIS));
+    }
+
+    private static String counts(Map<String, Long> counts) {
+        return counts.isEmpty() ? "none" : counts.entrySet().stream()
+                .map(count -> String.format("%,d %s", count.getValue(), count.getKey()))
+                .collect(Collectors.joining(", "));
+    }
+
+    private static double millis(long nanos) {
+        return nanos / 1e6;
+    }
+}

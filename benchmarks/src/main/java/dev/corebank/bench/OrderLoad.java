@@ -1,0 +1,569 @@
+package dev.corebank.bench;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corebank.platform.outbox.CloudEvents;
+import dev.corebank.testing.RunId;
+import dev.corebank.testing.TopicReader;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.IntStream;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+
+/**
+ * Open-loop load on order-saga-service's {@code POST /orders}, timed to the order's {@code OrderConfirmed} on the
+ * order-events topic. Each order has an intended start on a fixed clock (one every 1/rate s) and is issued then
+ * whatever earlier orders are doing; its latency runs from that intended start to the moment this client's own
+ * consumer of the order-events topic reads the order's {@code OrderConfirmed}, so a stall anywhere (service,
+ * ledger, relay, broker, or this client) shows in the figures instead of quietly slowing the clock down.
+ *
+ * <p>Requests do not ask to wait ({@code Prefer: wait}): the clock stops at the consumer, not at the HTTP answer,
+ * so holding a connection open for the outcome would buy nothing. The answer (202, or 200 if already final) gives
+ * the order's id, which pairs the request with its event; either may come first. The time from intended start to
+ * that answer is kept as well (the accept latency), and so is the service's own view of each confirmed order from
+ * the event's payload ({@code placedAt} → {@code confirmedAt}), as a cross-check of the client's figure.
+ *
+ * <p>One Vert.x HTTP client on two event loops, as in {@link TransferLoad}, with at most {@code connections}
+ * requests in flight; further requests queue here, still timed from their intended start.
+ */
+final class OrderLoad implements AutoCloseable {
+
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    /** A request sent later than this after its intended start waited for a connection or for a late clock. */
+    private static final long LATE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long HIGHEST_NANOS = TimeUnit.MINUTES.toNanos(10);
+    private static final String CLIENT_ID = "bench";
+    /** How many orders still open at the drain limit are looked up with {@code GET /orders/{id}}, at most. */
+    private static final int LOOKED_UP = 200;
+    private static final String CONFIRMED = "OrderConfirmed";
+    private static final String CANCELLED = "OrderCancelled";
+
+    /**
+     * One step of offered load: {@code rate} orders per second for {@code seconds}, each for one unit of a product
+     * drawn uniformly from {@code skus}.
+     */
+    record Step(String label, int rate, int seconds, List<String> skus) {
+
+        long requests() {
+            return (long) rate * seconds;
+        }
+    }
+
+    /**
+     * What one step came to. {@code confirmedInWindow} counts this step's orders whose OrderConfirmed was read
+     * while the step was still offering load; {@code allConfirmedInWindow} every OrderConfirmed read in that time,
+     * whichever step its order came from (with a settle-in before it at the same rate, the step's throughput).
+     * {@code latency} holds every confirmed order's intended start to OrderConfirmed read, {@code accept} every
+     * accepted order's intended start to the POST's answer, {@code serviceLatency} the events' own
+     * {@code confirmedAt - placedAt}; all in ns. {@code bySecond} holds {@code latency} by the second of the step
+     * the order was offered in. {@code outcomes} counts orders that ended otherwise (by event type and reason),
+     * {@code errors} failed requests by HTTP status or exception, with the first answer of each in
+     * {@code errorSamples}; {@code unfinished} the orders still open when the drain limit ran out, {@code dropped}
+     * those among them never sent, {@code stillOpen} the looked-up status of up to {@value #LOOKED_UP} of the others.
+     */
+    record Result(Step step, long sentInWindow, long late, long confirmedInWindow, long allConfirmedInWindow,
+            Histogram latency, Histogram accept, Histogram serviceLatency, List<Histogram> bySecond,
+            Map<String, Long> outcomes, Map<String, Long> errors, Map<String, String> errorSamples, long unfinished,
+            long dropped, Map<String, Long> stillOpen, double drainSeconds, Instant from, Instant to) {
+
+        double sendRate() {
+            return sentInWindow / (double) step.seconds();
+        }
+
+        double confirmedPerSecond() {
+            return confirmedInWindow / (double) step.seconds();
+        }
+
+        double allConfirmedPerSecond() {
+            return allConfirmedInWindow / (double) step.seconds();
+        }
+
+        boolean drained() {
+            return unfinished == 0;
+        }
+    }
+
+    /** The request body of {@code POST /orders}. */
+    record PlaceOrder(UUID customerAccountId, List<Item> items) {
+    }
+
+    record Item(String sku, int quantity) {
+    }
+
+    /** An order due at {@code intendedAt} (System.nanoTime) and the step it counts for. */
+    private record Queued(long intendedAt, Tally tally, String sku) {
+    }
+
+    /** How an order ended as the consumer read it; the instants are the payload's, null when absent. */
+    private record Ending(String type, String reason, long seenAt, Instant placedAt, Instant confirmedAt) {
+    }
+
+    /** A response as this client needs it. */
+    private record Reply(int status, String body) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final List<UUID> customers;
+    private final int connections;
+    private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(1));
+    private final HttpClient http;
+    private final ConcurrentLinkedQueue<Queued> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong keys = new AtomicLong();
+
+    // Pairs each accepted order with its event, whichever arrives first; guarded by itself.
+    private final Map<UUID, Queued> awaiting = new HashMap<>();
+    private final Map<UUID, Ending> early = new HashMap<>();
+    private final Set<UUID> ended = new HashSet<>();
+    private long duplicates;
+
+    private final LongAdder confirmedSeen = new LongAdder();
+    private final AtomicBoolean consuming = new AtomicBoolean(true);
+    private final Thread consumer;
+    private final CompletableFuture<Void> assigned = new CompletableFuture<>();
+
+    /**
+     * Offers orders to {@code baseUrl} from {@code customers}, reading their outcomes from {@code orderEvents} on
+     * the broker at {@code bootstrap}. Returns once the consumer has its partitions.
+     */
+    OrderLoad(String baseUrl, List<UUID> customers, int connections, String bootstrap, String orderEvents)
+            throws Exception {
+        URI base = URI.create(baseUrl);
+        this.customers = customers;
+        this.connections = connections;
+        this.http = vertx.createHttpClient(new HttpClientOptions()
+                        .setDefaultHost(base.getHost())
+                        .setDefaultPort(base.getPort())
+                        .setConnectTimeout(5_000)
+                        .setKeepAlive(true),
+                new PoolOptions().setHttp1MaxSize(connections));
+        this.consumer = new Thread(() -> consume(bootstrap, orderEvents), "bench-order-events");
+        consumer.start();
+        assigned.get(60, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Offers {@code step}'s load; then, if {@code drain}, waits up to {@code drainLimit} for its orders to end.
+     * A settle-in runs without draining, so the step after it starts on the queues that rate builds up.
+     */
+    Result run(Step step, boolean drain, Duration drainLimit) throws InterruptedException {
+        double periodNanos = 1e9 / step.rate();
+        long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
+        Tally tally = new Tally(start, step.seconds());
+        Instant from = Instant.now();
+        sleepUntil(start);
+        long confirmedBefore = confirmedSeen.sum();
+        for (long i = 0; i < step.requests(); i++) {
+            long intendedAt = start + Math.round(i * periodNanos);
+            sleepUntil(intendedAt);
+            tally.unfinished.incrementAndGet();
+            queue.add(new Queued(intendedAt, tally, sku(step)));
+            pump();
+        }
+        sleepUntil(tally.windowEnd);
+        long confirmedInWindow = confirmedSeen.sum() - confirmedBefore;
+        if (!drain) {
+            return tally.result(step, confirmedInWindow, 0, Map.of(), Double.NaN, from, Instant.now());
+        }
+        double drainSeconds = awaitDrained(tally, drainLimit);
+        long dropped = 0;
+        Map<String, Long> stillOpen = Map.of();
+        if (Double.isNaN(drainSeconds)) {
+            // Orders of an overloaded step still queued here would otherwise load the next step.
+            dropped = dropQueued(tally);
+            stillOpen = lookUp(abandon(tally));
+        }
+        return tally.result(step, confirmedInWindow, dropped, stillOpen, drainSeconds, from, Instant.now());
+    }
+
+    /** Events read for an order id already ended: the contract is exactly one event per order. */
+    long duplicates() {
+        synchronized (awaiting) {
+            return duplicates;
+        }
+    }
+
+    /** Events read for orders this client never learned the id of (a request that failed after the order was made). */
+    long unmatched() {
+        synchronized (awaiting) {
+            return early.size();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        consuming.set(false);
+        consumer.join(10_000);
+        // Closing Vert.x closes its clients too; bounded, as TransferLoad's close is.
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            System.err.println("the HTTP client did not close cleanly: " + e);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Sending
+
+    /** As in {@link TransferLoad}: sends queued orders while fewer than {@code connections} are in flight. */
+    private void pump() {
+        while (true) {
+            int now = inFlight.get();
+            if (now >= connections) {
+                return;
+            }
+            if (!inFlight.compareAndSet(now, now + 1)) {
+                continue;
+            }
+            Queued next = queue.poll();
+            if (next != null) {
+                send(next);
+                continue;
+            }
+            inFlight.decrementAndGet();
+            if (queue.isEmpty()) {
+                return;
+            }
+        }
+    }
+
+    private void send(Queued order) {
+        order.tally().sent(order.intendedAt(), System.nanoTime());
+        exchange(post(), body(order))
+                .whenComplete((reply, failure) -> {
+                    long answeredAt = System.nanoTime();
+                    inFlight.decrementAndGet();
+                    if (failure != null) {
+                        order.tally().failed(failed(failure), null);
+                    } else {
+                        answered(order, reply, answeredAt);
+                    }
+                    pump();
+                });
+    }
+
+    private void answered(Queued order, Reply reply, long answeredAt) {
+        if (reply.status() != 200 && reply.status() != 202) {
+            order.tally().failed("HTTP " + reply.status() + " on POST", reply.body());
+            return;
+        }
+        UUID id;
+        try {
+            id = UUID.fromString(JSON.readTree(reply.body()).path("id").asText());
+        } catch (IOException | IllegalArgumentException e) {
+            order.tally().failed("HTTP " + reply.status() + " without an order id", reply.body());
+            return;
+        }
+        order.tally().accepted(order.intendedAt(), answeredAt);
+        Ending ending;
+        synchronized (awaiting) {
+            ending = early.remove(id);
+            if (ending == null) {
+                awaiting.put(id, order);
+                return;
+            }
+            ended.add(id);
+        }
+        order.tally().ended(order.intendedAt(), ending);
+    }
+
+    /** One request and its whole response body; {@code body} null sends none. */
+    private CompletableFuture<Reply> exchange(RequestOptions request, String body) {
+        return http.request(request)
+                .compose(sent -> body == null ? sent.send() : sent.send(body))
+                .compose(response -> response.body().map(read -> new Reply(response.statusCode(), read.toString())))
+                .toCompletionStage()
+                .toCompletableFuture();
+    }
+
+    private RequestOptions post() {
+        return new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setURI("/orders")
+                .setIdleTimeout(REQUEST_TIMEOUT.toMillis())
+                .putHeader("Content-Type", "application/json")
+                .putHeader("Idempotency-Key", "bench-" + RunId.VALUE + "-" + keys.incrementAndGet())
+                .putHeader("X-Client-Id", CLIENT_ID);
+    }
+
+    private static RequestOptions get(UUID id) {
+        return new RequestOptions()
+                .setMethod(HttpMethod.GET)
+                .setURI("/orders/" + id)
+                .setIdleTimeout(REQUEST_TIMEOUT.toMillis());
+    }
+
+    /** One unit of the order's product, for a uniformly random customer. */
+    private String body(Queued order) {
+        UUID customer = customers.get(ThreadLocalRandom.current().nextInt(customers.size()));
+        try {
+            return JSON.writeValueAsString(new PlaceOrder(customer, List.of(new Item(order.sku(), 1))));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an order request always serializes", e);
+        }
+    }
+
+    private static String sku(Step step) {
+        List<String> skus = step.skus();
+        return skus.size() == 1 ? skus.get(0) : skus.get(ThreadLocalRandom.current().nextInt(skus.size()));
+    }
+
+    private static String failed(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return cause.getClass().getSimpleName();
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Reading the outcomes
+
+    private void consume(String bootstrap, String topic) {
+        try (KafkaConsumer<String, String> kafka = new KafkaConsumer<>(TopicReader.config(bootstrap,
+                "bench-order-load-" + RunId.VALUE, Map.of("fetch.min.bytes", "1", "max.poll.records", "5000")))) {
+            kafka.subscribe(List.of(topic));
+            while (consuming.get()) {
+                var records = kafka.poll(Duration.ofMillis(100));
+                long seenAt = System.nanoTime();
+                if (!assigned.isDone() && !kafka.assignment().isEmpty()) {
+                    assigned.complete(null);
+                }
+                for (ConsumerRecord<String, String> record : records) {
+                    read(record, seenAt);
+                }
+            }
+        } catch (RuntimeException e) {
+            assigned.completeExceptionally(e);
+            System.err.println("the order-events consumer stopped: " + e);
+        }
+    }
+
+    private void read(ConsumerRecord<String, String> record, long seenAt) {
+        String type = TopicReader.header(record, CloudEvents.TYPE);
+        UUID id;
+        Ending ending;
+        try {
+            id = UUID.fromString(record.key());
+            JsonNode payload = JSON.readTree(record.value());
+            ending = new Ending(type, payload.path("reason").asText(""), seenAt, instant(payload.path("placedAt")),
+                    instant(payload.path("confirmedAt")));
+        } catch (IOException | RuntimeException e) {
+            System.err.println("an order event this client cannot read (" + e + "): " + record.key() + " " + record.value());
+            return;
+        }
+        if (CONFIRMED.equals(type)) {
+            confirmedSeen.increment();
+        }
+        Queued order;
+        synchronized (awaiting) {
+            if (ended.contains(id)) {
+                duplicates++;
+                return;
+            }
+            order = awaiting.remove(id);
+            if (order == null) {
+                early.put(id, ending);
+                return;
+            }
+            ended.add(id);
+        }
+        order.tally().ended(order.intendedAt(), ending);
+    }
+
+    /** An ISO-8601 instant, or Jackson's numeric form (seconds with a fraction); null when absent. */
+    private static Instant instant(JsonNode value) {
+        if (value.isTextual()) {
+            return Instant.parse(value.asText());
+        }
+        if (value.isNumber()) {
+            BigDecimal seconds = value.decimalValue();
+            return Instant.ofEpochSecond(seconds.longValue(),
+                    seconds.remainder(BigDecimal.ONE).movePointRight(9).longValue());
+        }
+        return null;
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Waiting
+
+    private static void sleepUntil(long nanoTime) {
+        for (long left = nanoTime - System.nanoTime(); left > 0; left = nanoTime - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+        }
+    }
+
+    private long dropQueued(Tally tally) {
+        long dropped = 0;
+        for (Queued queued : queue) {
+            if (queued.tally() == tally && queue.remove(queued)) {
+                dropped++;
+            }
+        }
+        return dropped;
+    }
+
+    /** The step's accepted orders still without an event, no longer waited for (a late event counts as unmatched). */
+    private List<UUID> abandon(Tally tally) {
+        List<UUID> abandoned = new ArrayList<>();
+        synchronized (awaiting) {
+            for (Iterator<Map.Entry<UUID, Queued>> it = awaiting.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<UUID, Queued> entry = it.next();
+                if (entry.getValue().tally() == tally) {
+                    abandoned.add(entry.getKey());
+                    it.remove();
+                }
+            }
+        }
+        return abandoned;
+    }
+
+    /** The status the service gives each of (up to {@value #LOOKED_UP} of) {@code ids}, counted. */
+    private Map<String, Long> lookUp(List<UUID> ids) {
+        Map<String, Long> statuses = new TreeMap<>();
+        for (UUID id : ids.subList(0, Math.min(LOOKED_UP, ids.size()))) {
+            String status;
+            try {
+                Reply reply = exchange(get(id), null).get(REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                status = reply.status() == 200
+                        ? JSON.readTree(reply.body()).path("status").asText("?")
+                        : "HTTP " + reply.status();
+            } catch (Exception e) {
+                status = e.getClass().getSimpleName();
+            }
+            statuses.merge(status, 1L, Long::sum);
+        }
+        return statuses;
+    }
+
+    /** Seconds from the step's end until its last order ended, or NaN if some did not within the limit. */
+    private static double awaitDrained(Tally tally, Duration limit) throws InterruptedException {
+        long deadline = tally.windowEnd + limit.toNanos();
+        while (tally.unfinished.get() > 0) {
+            if (System.nanoTime() > deadline) {
+                return Double.NaN;
+            }
+            Thread.sleep(10);
+        }
+        return Math.max(0, tally.lastEndedAt.get() - tally.windowEnd) / 1e9;
+    }
+
+    /** One step's counts, filled in by the clock, the HTTP client's threads and the consumer. */
+    private static final class Tally {
+
+        private final long windowStart;
+        private final long windowEnd;
+        private final Histogram latency = new ConcurrentHistogram(HIGHEST_NANOS, 3);
+        private final Histogram accept = new ConcurrentHistogram(HIGHEST_NANOS, 3);
+        private final Histogram serviceLatency = new ConcurrentHistogram(HIGHEST_NANOS, 3);
+        private final List<Histogram> bySecond;
+        private final LongAdder sentInWindow = new LongAdder();
+        private final LongAdder late = new LongAdder();
+        private final LongAdder confirmedInWindow = new LongAdder();
+        private final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
+        private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+        private final Map<String, String> errorSamples = new ConcurrentHashMap<>();
+        private final AtomicLong unfinished = new AtomicLong();
+        private final AtomicLong lastEndedAt = new AtomicLong();
+
+        Tally(long windowStart, int seconds) {
+            this.windowStart = windowStart;
+            this.windowEnd = windowStart + TimeUnit.SECONDS.toNanos(seconds);
+            this.bySecond = IntStream.range(0, seconds)
+                    .mapToObj(second -> (Histogram) new ConcurrentHistogram(HIGHEST_NANOS, 2))
+                    .toList();
+        }
+
+        void sent(long intendedAt, long at) {
+            if (at <= windowEnd) {
+                sentInWindow.increment();
+            }
+            if (at - intendedAt > LATE_NANOS) {
+                late.increment();
+            }
+        }
+
+        void accepted(long intendedAt, long answeredAt) {
+            accept.recordValue(Math.min(Math.max(0, answeredAt - intendedAt), HIGHEST_NANOS));
+        }
+
+        void failed(String what, String body) {
+            errors.computeIfAbsent(what, label -> new LongAdder()).increment();
+            if (body != null) {
+                errorSamples.putIfAbsent(what, body.length() <= 300 ? body : body.substring(0, 300) + "...");
+            }
+            lastEndedAt.accumulateAndGet(System.nanoTime(), Math::max);
+            unfinished.decrementAndGet();
+        }
+
+        void ended(long intendedAt, Ending ending) {
+            if (CONFIRMED.equals(ending.type())) {
+                long nanos = Math.min(Math.max(0, ending.seenAt() - intendedAt), HIGHEST_NANOS);
+                latency.recordValue(nanos);
+                int second = (int) TimeUnit.NANOSECONDS.toSeconds(intendedAt - windowStart);
+                bySecond.get(Math.min(second, bySecond.size() - 1)).recordValue(nanos);
+                if (ending.seenAt() <= windowEnd) {
+                    confirmedInWindow.increment();
+                }
+                if (ending.placedAt() != null && ending.confirmedAt() != null) {
+                    long service = Duration.between(ending.placedAt(), ending.confirmedAt()).toNanos();
+                    serviceLatency.recordValue(Math.min(Math.max(0, service), HIGHEST_NANOS));
+                }
+            } else {
+                String label = CANCELLED.equals(ending.type()) ? "cancelled" : "event " + ending.type();
+                String reason = ending.reason().isEmpty() ? label : label + " (" + ending.reason() + ")";
+                outcomes.computeIfAbsent(reason, key -> new LongAdder()).increment();
+            }
+            lastEndedAt.accumulateAndGet(ending.seenAt(), Math::max);
+            unfinished.decrementAndGet();
+        }
+
+        Result result(Step step, long allConfirmedInWindow, long dropped, Map<String, Long> stillOpen,
+                double drainSeconds, Instant from, Instant to) {
+            return new Result(step, sentInWindow.sum(), late.sum(), confirmedInWindow.sum(), allConfirmedInWindow,
+                    latency.copy(), accept.copy(), serviceLatency.copy(), bySecond.stream().map(Histogram::copy).toList(),
+                    sums(outcomes), sums(errors), new TreeMap<>(errorSamples), unfinished.get(), dropped, stillOpen,
+                    drainSeconds, from, to);
+        }
+
+        private static Map<String, Long> sums(Map<String, LongAdder> counts) {
+            Map<String, Long> sums = new TreeMap<>();
+            counts.forEach((label, count) -> sums.put(label, count.sum()));
+            return sums;
+        }
+    }
+}
