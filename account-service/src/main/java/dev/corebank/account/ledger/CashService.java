@@ -10,6 +10,7 @@ import dev.corebank.account.command.AnswerRepository;
 import dev.corebank.messages.ledger.LedgerEvent;
 import dev.corebank.messages.ledger.LedgerEvent.FundsDeposited;
 import dev.corebank.messages.ledger.LedgerEvent.FundsWithdrawn;
+import dev.corebank.platform.idempotency.IdempotencyKeyReused;
 import dev.corebank.platform.id.UuidV7;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;

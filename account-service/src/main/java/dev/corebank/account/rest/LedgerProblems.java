@@ -5,7 +5,6 @@ import static dev.corebank.platform.rest.ProblemMapper.respond;
 import dev.corebank.account.account.AccountNotFound;
 import dev.corebank.account.account.IllegalAccountChange;
 import dev.corebank.account.account.VersionMismatch;
-import dev.corebank.account.ledger.IdempotencyKeyReused;
 import dev.corebank.account.ledger.LedgerRejection;
 import dev.corebank.platform.rest.Problem;
 import io.vertx.pgclient.PgException;
@@ -32,11 +31,6 @@ public class LedgerProblems {
     @ServerExceptionMapper
     public RestResponse<Problem> illegal(IllegalAccountChange e, UriInfo uri) {
         return respond(Problem.of("illegal-account-change", "Change not allowed", 409, e.getMessage()), uri);
-    }
-
-    @ServerExceptionMapper
-    public RestResponse<Problem> reused(IdempotencyKeyReused e, UriInfo uri) {
-        return respond(Problem.of("idempotency-key-reused", "Idempotency-Key reused", 422, e.getMessage()), uri);
     }
 
     @ServerExceptionMapper

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import dev.corebank.platform.idempotency.IdempotencyKeyReused;
+import dev.corebank.platform.idempotency.RequestInFlight;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
@@ -61,15 +63,20 @@ public class ProblemMapper {
         return unreadable(e, uri);
     }
 
+    @ServerExceptionMapper
+    public RestResponse<Problem> reused(IdempotencyKeyReused e, UriInfo uri) {
+        return respond(Problem.of("idempotency-key-reused", "Idempotency-Key reused", 422, e.getMessage()), uri);
+    }
 
+    @ServerExceptionMapper
+    public RestResponse<Problem> inFlight(RequestInFlight e, UriInfo uri) {
+        return respond(Problem.of("request-in-flight", "Request still in flight", 409, e.getMessage()), uri);
+    }
 
     @ServerExceptionMapper
     public RestResponse<Problem> unconditional(PreconditionRequired e, UriInfo uri) {
         return respond(Problem.of("precondition-required", "If-Match required", 428, e.getMessage()), uri);
     }
-
-
-
 
     /** What JAX-RS itself refuses: unknown paths (404), wrong methods (405), media types (406, 415), sizes (413). */
     @ServerExceptionMapper

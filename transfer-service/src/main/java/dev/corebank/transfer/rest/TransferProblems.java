@@ -3,8 +3,6 @@ package dev.corebank.transfer.rest;
 import static dev.corebank.platform.rest.ProblemMapper.respond;
 
 import dev.corebank.platform.rest.Problem;
-import dev.corebank.transfer.idempotency.IdempotencyKeyReused;
-import dev.corebank.transfer.idempotency.RequestInFlight;
 import dev.corebank.transfer.ratelimit.RateLimited;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -17,16 +15,6 @@ public class TransferProblems {
     @ServerExceptionMapper
     public RestResponse<Problem> notFound(TransferNotFound e, UriInfo uri) {
         return respond(Problem.of("transfer-not-found", "Transfer not found", 404, e.getMessage()), uri);
-    }
-
-    @ServerExceptionMapper
-    public RestResponse<Problem> reused(IdempotencyKeyReused e, UriInfo uri) {
-        return respond(Problem.of("idempotency-key-reused", "Idempotency-Key reused", 422, e.getMessage()), uri);
-    }
-
-    @ServerExceptionMapper
-    public RestResponse<Problem> inFlight(RequestInFlight e, UriInfo uri) {
-        return respond(Problem.of("request-in-flight", "Request still in flight", 409, e.getMessage()), uri);
     }
 
     @ServerExceptionMapper

@@ -6,7 +6,9 @@ import static dev.corebank.platform.rest.RequestChecks.id;
 import static dev.corebank.platform.rest.RequestChecks.idempotencyKey;
 import static dev.corebank.platform.rest.RequestChecks.intIn;
 
+import dev.corebank.platform.rest.Caller;
 import dev.corebank.platform.rest.InvalidRequest;
+import dev.corebank.platform.rest.Prefer;
 import dev.corebank.transfer.config.TransferConfig;
 import dev.corebank.transfer.ratelimit.RateLimited;
 import dev.corebank.transfer.ratelimit.RateLimits;

@@ -1,6 +1,6 @@
 package dev.corebank.transfer.transfer;
 
-import dev.corebank.transfer.idempotency.Fingerprint;
+import dev.corebank.platform.idempotency.Fingerprint;
 import java.util.UUID;
 
 /** A checked request to move {@code amount} minor units of {@code currency}. */

@@ -1,6 +1,5 @@
-package dev.corebank.transfer.rest;
+package dev.corebank.platform.rest;
 
-import dev.corebank.platform.rest.InvalidRequest;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.regex.Pattern;
 
@@ -9,13 +8,13 @@ import java.util.regex.Pattern;
  * Idempotency-Keys; without it the rate limit falls back to the caller's address and keys share one scope
  * (an address is no identity to bind a key to: a retry may come from another one).
  */
-record Caller(String rateLimitId, String keyScope) {
+public record Caller(String rateLimitId, String keyScope) {
 
-    static final String HEADER = "X-Client-Id";
+    public static final String HEADER = "X-Client-Id";
 
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
-    static Caller of(String clientId, HttpServerRequest request) {
+    public static Caller of(String clientId, HttpServerRequest request) {
         if (clientId == null) {
             String address = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
             // A client id never holds ':', so no client can name itself after an address.

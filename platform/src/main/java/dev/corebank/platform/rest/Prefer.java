@@ -1,17 +1,16 @@
-package dev.corebank.transfer.rest;
+package dev.corebank.platform.rest;
 
-import dev.corebank.platform.rest.InvalidRequest;
 import java.time.Duration;
 import java.util.Locale;
 
 /** The {@code wait} preference of a {@code Prefer} header (RFC 7240); other preferences are ignored, as the RFC asks. */
-final class Prefer {
+public final class Prefer {
 
     private Prefer() {
     }
 
     /** How long the client would wait for the outcome, cut to {@code max}; zero when it did not ask. */
-    static Duration waitOf(String header, Duration max) {
+    public static Duration waitOf(String header, Duration max) {
         if (header == null) {
             return Duration.ZERO;
         }

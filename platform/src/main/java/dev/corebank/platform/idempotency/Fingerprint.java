@@ -1,4 +1,4 @@
-package dev.corebank.transfer.idempotency;
+package dev.corebank.platform.idempotency;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
