@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.corebank.testing.LiveLedger;
 import dev.corebank.transfer.transfer.NewTransfer;
 import dev.corebank.transfer.transfer.TransferService;
 import dev.corebank.transfer.transfer.TransferService.Answer;
@@ -47,7 +48,7 @@ class AcceptBatchingTest {
 
     @BeforeAll
     static void ledger() {
-        ledger = LiveLedger.get();
+        ledger = TransferLedger.get();
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.corebank.testing.LiveLedger;
 import dev.corebank.transfer.idempotency.IdempotencyRepository;
 import dev.corebank.transfer.idempotency.KeyAnswer;
 import dev.corebank.transfer.idempotency.KeyClaim;
@@ -49,7 +50,7 @@ class IdempotencyTest {
 
     @BeforeAll
     static void ledger() {
-        ledger = LiveLedger.get();
+        ledger = TransferLedger.get();
     }
 
     @Test

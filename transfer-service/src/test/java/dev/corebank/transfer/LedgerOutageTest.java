@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.corebank.testing.LiveLedger;
 import dev.corebank.testing.TopicReader;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -43,7 +44,7 @@ class LedgerOutageTest {
 
     @BeforeAll
     static void ledger() {
-        ledger = LiveLedger.get();
+        ledger = TransferLedger.get();
     }
 
     @Test
@@ -71,8 +72,8 @@ class LedgerOutageTest {
 
             // The command reached the topic; then it is lost (as if retention had run out while the ledger was down).
             String id = first.jsonPath().getString("id");
-            TopicReader.readKey(bootstrap, LiveLedger.commandsTopic(), from.toString(), Duration.ofSeconds(20));
-            deleteEverythingOn(LiveLedger.commandsTopic());
+            TopicReader.readKey(bootstrap, ledger.commandsTopic(), from.toString(), Duration.ofSeconds(20));
+            deleteEverythingOn(ledger.commandsTopic());
 
             await().atMost(Duration.ofSeconds(20)).until(() -> Transfers.count(pool,
                     "SELECT send_count FROM transfers WHERE id = $1", UUID.fromString(id)) >= 2);

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corebank.messages.ledger.LedgerCommand;
 import dev.corebank.platform.outbox.CloudEvents;
+import dev.corebank.testing.LiveLedger;
 import dev.corebank.testing.TopicReader;
 import dev.corebank.transfer.transfer.Outcome;
 import dev.corebank.transfer.transfer.OutcomeWaiters;
@@ -67,7 +68,7 @@ class TransferFlowTest {
 
     @BeforeAll
     static void ledger() {
-        ledger = LiveLedger.get();
+        ledger = TransferLedger.get();
     }
 
     @Test

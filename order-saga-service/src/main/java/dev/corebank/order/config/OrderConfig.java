@@ -47,6 +47,10 @@ public interface OrderConfig {
         @WithDefault("PT15M")
         Duration holdTtl();
 
+        /** How often overdue sagas are looked for (read by SagaSweeper's schedule). */
+        @WithDefault("PT1S")
+        Duration sweepInterval();
+
         /** Overdue sagas handled per sweep transaction. */
         @WithDefault("200")
         int sweepBatch();
@@ -69,6 +73,10 @@ public interface OrderConfig {
         /** How long a key is remembered: a retry within this time gets the same order. */
         @WithDefault("PT24H")
         Duration retention();
+
+        /** How often keys past their retention are deleted (read by KeyPurge's schedule). */
+        @WithDefault("PT10M")
+        Duration purgeInterval();
     }
 
     interface Topics {

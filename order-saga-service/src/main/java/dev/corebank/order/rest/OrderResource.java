@@ -26,7 +26,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -62,7 +61,7 @@ public class OrderResource {
                     OrderView view = OrderView.of(answer.order());
                     Response.ResponseBuilder response = Response.status(answer.order().isFinal() ? 200 : 202)
                             .entity(view)
-                            .location(URI.create("/orders/" + view.id()))
+                            .header("Location", "/orders/" + view.id())
                             .tag(new EntityTag(Long.toString(view.version())));
                     if (answer.replayed()) {
                         response.header("Idempotent-Replayed", "true");

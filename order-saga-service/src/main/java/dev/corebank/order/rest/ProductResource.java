@@ -15,7 +15,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 
 @Path("/products")
 @Produces(MediaType.APPLICATION_JSON)
@@ -33,7 +32,9 @@ public class ProductResource {
     public Uni<Response> create(@Valid @NotNull OrderRequests.CreateProduct request) {
         return products.create(request.sku(), request.name().strip(), request.price(), currency(request.currency()),
                         request.stock(), request.merchantAccountId())
-                .map(product -> Response.created(URI.create("/products/" + product.sku()))
+                // A path, not a URI: resolving one against the request would need the request context here.
+                .map(product -> Response.status(Response.Status.CREATED)
+                        .header("Location", "/products/" + product.sku())
                         .entity(ProductView.of(product))
                         .build());
     }

@@ -1,56 +1,49 @@
-package dev.corebank.transfer;
+package dev.corebank.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.corebank.testing.AccountServiceProcess;
-import dev.corebank.testing.FreshDatabases;
-import dev.corebank.testing.LocalStack;
-import dev.corebank.testing.RelayProcess;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * The real ledger beside the service under test: the packaged account-service on a fresh database of its
- * own, reading and answering on this run's topics, and a packaged relay draining both services' outboxes.
- * Started once per test JVM, on first use, and stopped when the JVM exits.
+ * The real ledger beside a service under test: the packaged account-service on a fresh database of its own,
+ * reading and answering on the run's topics, and a packaged relay draining the ledger's outbox and the
+ * service's. Started by a test module once per JVM, on first use, and stopped when the JVM exits.
  */
-final class LiveLedger {
+public final class LiveLedger implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static LiveLedger instance;
+
+    /**
+     * Where the service under test lives: its name (for logs and the relay), its ledger topics, the run id,
+     * and its database's reactive URL (the relay drains its outbox).
+     */
+    public record Beside(String service, String commandsTopic, String eventsTopic, String runId, String serviceDatabaseUrl) {
+    }
 
     private final FreshDatabases databases;
     private final AccountServiceProcess ledger;
     private final RelayProcess relay;
+    private final String commandsTopic;
 
-    private LiveLedger(FreshDatabases databases, AccountServiceProcess ledger, RelayProcess relay) {
+    private LiveLedger(FreshDatabases databases, AccountServiceProcess ledger, RelayProcess relay, String commandsTopic) {
         this.databases = databases;
         this.ledger = ledger;
         this.relay = relay;
+        this.commandsTopic = commandsTopic;
     }
 
-    static synchronized LiveLedger get() {
-        if (instance == null) {
-            instance = start();
-            Runtime.getRuntime().addShutdownHook(new Thread(instance::stop));
-        }
-        return instance;
-    }
-
-    private static LiveLedger start() {
+    /** Starts the ledger and the relay for {@code beside}, and stops them when the JVM exits. */
+    public static LiveLedger start(Beside beside) {
         LocalStack stack = LocalStack.fromEnvironment().orElseThrow(() -> new IllegalStateException(
                 "these tests need the local stack's PostgreSQL, Redis and Kafka: run them with bin/stack test"));
-        Config config = ConfigProvider.getConfig();
-        String runId = config.getValue("corebank.test.run-id", String.class);
         requireJar("account.jar", "account-service");
         requireJar("relay.jar", "outbox-relay");
-        // A restarted ledger (LedgerOutageTest) takes its partitions back within seconds, not the default 45 s
-        // the broker waits for the killed consumer. account.opts is AccountServiceProcess's channel for settings.
+        // A restarted ledger takes its partitions back within seconds, not the default 45 s the broker waits for
+        // the killed consumer. account.opts is AccountServiceProcess's channel for settings.
         if (System.getProperty("account.opts") == null) {
             System.setProperty("account.opts", "-Dmp.messaging.incoming.ledger-commands.session.timeout.ms=6000,"
                     + "-Dmp.messaging.incoming.ledger-commands.heartbeat.interval.ms=1000");
@@ -59,16 +52,18 @@ final class LiveLedger {
         AccountServiceProcess ledger = null;
         try {
             String accounts = databases.create("accounts", "account_svc", "outbox_relay");
+            String runId = beside.runId();
             ledger = AccountServiceProcess.start(stack, accounts, "account_svc", new AccountServiceProcess.Names(
-                    config.getValue("corebank.transfers.topics.ledger-commands", String.class),
-                    config.getValue("corebank.transfers.topics.ledger-events", String.class),
-                    "ledger.accounts." + runId, "account-service-" + runId, "account-service-read-model-" + runId),
+                    beside.commandsTopic(), beside.eventsTopic(), "ledger.accounts." + runId,
+                    "account-service-" + runId, "account-service-read-model-" + runId),
                     Path.of("target", "live-ledger.log"));
-            RelayProcess relay = RelayProcess.start("transfer-tests", stack, Map.of(
+            RelayProcess relay = RelayProcess.start(beside.service() + "-tests", stack, Map.of(
                     "accounts", stack.reactiveUrl(accounts),
-                    "transfers", config.getValue("quarkus.datasource.reactive.url", String.class)),
+                    beside.service(), beside.serviceDatabaseUrl()),
                     Path.of("target", "live-relay.log"));
-            return new LiveLedger(databases, ledger, relay);
+            LiveLedger live = new LiveLedger(databases, ledger, relay, beside.commandsTopic());
+            Runtime.getRuntime().addShutdownHook(new Thread(live::close, "live-ledger-stop"));
+            return live;
         } catch (Exception e) {
             try {
                 if (ledger != null) {
@@ -90,10 +85,15 @@ final class LiveLedger {
         }
     }
 
-    /** Opens a customer account in {@code currency} and deposits {@code funds} into it (if above zero). */
-    UUID openAccount(String currency, long funds) throws Exception {
+    /** Opens a test customer's account in {@code currency} and deposits {@code funds} into it (if above zero). */
+    public UUID openAccount(String currency, long funds) throws Exception {
+        return openAccount("test-customer", currency, funds);
+    }
+
+    /** Opens an account in {@code currency} for {@code ownerId} and deposits {@code funds} into it (if above zero). */
+    public UUID openAccount(String ownerId, String currency, long funds) throws Exception {
         HttpResponse<String> opened = ledger.post("/accounts",
-                "{\"ownerId\":\"transfer-tests\",\"currency\":\"" + currency + "\"}", Map.of());
+                "{\"ownerId\":\"" + ownerId + "\",\"currency\":\"" + currency + "\"}", Map.of());
         if (opened.statusCode() != 201) {
             throw new IllegalStateException("could not open an account: " + opened.statusCode() + " " + opened.body());
         }
@@ -109,7 +109,7 @@ final class LiveLedger {
     }
 
     /** The account as the ledger's database has it now. */
-    JsonNode account(UUID id) throws Exception {
+    public JsonNode account(UUID id) throws Exception {
         // minVersion far ahead: never the Redis copy, always the database.
         HttpResponse<String> read = ledger.get("/accounts/" + id + "?minVersion=" + Long.MAX_VALUE);
         if (read.statusCode() != 200) {
@@ -118,29 +118,36 @@ final class LiveLedger {
         return JSON.readTree(read.body());
     }
 
-    long balance(UUID id) throws Exception {
+    public long balance(UUID id) throws Exception {
         return account(id).get("balance").asLong();
     }
 
+    /** The balance less what holds keep: what the account could spend now (with no overdraft). */
+    public long available(UUID id) throws Exception {
+        return account(id).get("available").asLong();
+    }
+
     /** The ledger's journal entries of an account, newest first (one page). */
-    JsonNode entries(UUID id) throws Exception {
+    public JsonNode entries(UUID id) throws Exception {
         return JSON.readTree(ledger.get("/accounts/" + id + "/entries?limit=500").body()).get("entries");
     }
 
     /** Where the ledger takes its commands (this run's topic). */
-    static String commandsTopic() {
-        return ConfigProvider.getConfig().getValue("corebank.transfers.topics.ledger-commands", String.class);
+    public String commandsTopic() {
+        return commandsTopic;
     }
 
-    void kill() throws InterruptedException {
+    /** SIGKILL: the ledger goes away mid-whatever, as in a crash. */
+    public void kill() throws InterruptedException {
         ledger.kill9();
     }
 
-    void restart() throws Exception {
+    public void restart() throws Exception {
         ledger.restart();
     }
 
-    private void stop() {
+    @Override
+    public void close() {
         try {
             relay.close();
             ledger.close();
