@@ -18,6 +18,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,21 +48,24 @@ import org.apache.kafka.clients.admin.NewTopic;
  * <p>Customers are {@code -Dcustomers=1000} funded accounts, every product belongs to one merchant account, and
  * each order is for one unit at {@value #PRICE} minor units, so neither funds nor stock ever run out. Steps, each
  * after a settle-in at its own rate ({@code -Dsettle.seconds=10}, printed, uncounted, not drained, so the step
- * starts on the queues its rate builds) and drained afterwards (at most {@code -Ddrain.seconds=45}):
+ * starts on the queues its rate builds) and drained afterwards (at most {@code -Ddrain.seconds=30}; what is still
+ * open then is given up on, printed, and still loads the next step):
  * <ol>
- *   <li>latency: {@code -Dlatency.rate=50} orders/s over {@code -Dproducts=1000} products (where the p99 target
+ *   <li>latency: {@code -Dlatency.rate=50} orders/s over {@code -Dproducts=500} products (where the p99 target
  *       applies);
  *   <li>throughput, spread: {@code -Drate} orders/s over the same products, by default
  *       {@value #THROUGHPUT_STEP_OF_PGBENCH} × pgbench TPC-B tps ({@code -Dpgbench.tps});
  *   <li>throughput, hot: the same rate, every order for one product.
  * </ol>
- * {@code -Dseconds=30} is each step's length; {@code -Dwarmup.rate} (a quarter of {@code -Drate}) and
- * {@code -Dwarmup.seconds=60} set the warm-up before them, {@code -Dconnections=1024} the client's bound on
- * requests in flight.
+ * {@code -Dseconds=30} is each step's length; {@code -Dwarmup.rate} (an eighth of {@code -Drate}, at least the
+ * latency rate) and {@code -Dwarmup.seconds=45} set the warm-up before them, {@code -Dconnections=1024} the
+ * client's bound on requests in flight. With the defaults the whole run, pgbench included, takes about six minutes
+ * at most (less when every step drains at once).
  *
  * <p>The primary latency is the client's: intended start → OrderConfirmed read by the benchmark's consumer. The
- * events' own {@code placedAt → confirmedAt} is printed beside it as a cross-check. The throughput of a step is
- * every OrderConfirmed read during its window (what the system confirms per second at that offered rate).
+ * events' own {@code placedAt → confirmedAt} is printed beside it as a cross-check, and so are the legs of that
+ * time from the saga log in the order database. The throughput of a step is every OrderConfirmed read during its
+ * window for an order of the step's products (what the system confirms per second at that offered rate).
  *
  * <p>Prints figures, asserts nothing. Run through {@code bin/bench orders}, which runs pgbench TPC-B in the same
  * run and hands its tps over for the default rate and the summary.
@@ -88,6 +93,26 @@ public final class OrderBenchmark {
     private static final Path RELAY_LOG = Path.of(".stack", "logs", "bench-orders-relay.log");
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    // Where one step's confirmed orders spent their time inside the service, from its saga log: placed (stock
+    // reserved, PlaceHold in the outbox) -> the ledger's HoldPlaced applied (relay, ledger, relay, saga's batch),
+    // and from there -> HoldCaptured applied (the same way round for CaptureHold), which confirms the order.
+    private static final String LEGS = """
+            WITH log AS (
+                SELECT created_at AS placed,
+                       (jsonb_path_query_first(steps, '$[*] ? (@.name == "PLACE_HOLD" && @.status == "DONE").at')
+                           #>> '{}')::timestamptz AS held,
+                       (jsonb_path_query_first(steps, '$[*] ? (@.name == "CAPTURE_HOLD" && @.status == "DONE").at')
+                           #>> '{}')::timestamptz AS captured
+                FROM orders WHERE created_at >= ? AND created_at < ? AND status = 'CONFIRMED'),
+            legs AS (
+                SELECT extract(epoch FROM held - placed) * 1000 AS hold_ms,
+                       extract(epoch FROM captured - held) * 1000 AS capture_ms
+                FROM log)
+            SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY hold_ms) AS hold_p50,
+                   percentile_cont(0.99) WITHIN GROUP (ORDER BY hold_ms) AS hold_p99,
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY capture_ms) AS capture_p50,
+                   percentile_cont(0.99) WITHIN GROUP (ORDER BY capture_ms) AS capture_p99
+            FROM legs""";
     private static final String STATUSES = "SELECT status, count(*) AS n FROM orders GROUP BY status ORDER BY status";
     private static final String SHELVES = "SELECT sum(stock) AS stock, sum(reserved) AS reserved FROM products";
 
@@ -113,15 +138,17 @@ public final class OrderBenchmark {
                         () -> new IllegalStateException("no -Dpgbench.tps to derive the offered rate from: run through"
                                 + " bin/bench, or give -Drate=...")))));
         int latencyRate = Integer.getInteger("latency.rate", 50);
-        Settings settings = new Settings(Integer.getInteger("customers", 1_000), Integer.getInteger("products", 1_000),
+        Settings settings = new Settings(Integer.getInteger("customers", 1_000), Integer.getInteger("products", 500),
                 latencyRate, rate, Integer.getInteger("seconds", 30),
-                Integer.getInteger("warmup.rate", Math.max(latencyRate, rate / 4)),
-                Integer.getInteger("warmup.seconds", 60), Integer.getInteger("settle.seconds", 10),
-                Duration.ofSeconds(Integer.getInteger("drain.seconds", 45)), Integer.getInteger("connections", 1_024),
+                Integer.getInteger("warmup.rate", Math.max(latencyRate, rate / 8)),
+                Integer.getInteger("warmup.seconds", 45), Integer.getInteger("settle.seconds", 10),
+                Duration.ofSeconds(Integer.getInteger("drain.seconds", 30)), Integer.getInteger("connections", 1_024),
                 pgbenchTps);
         LocalStack stack = LocalStack.fromEnvironment()
                 .orElseThrow(() -> new IllegalStateException("run through bin/bench, which sets the local stack"));
+        long start = System.nanoTime();
         new OrderBenchmark(stack).run(settings);
+        System.out.printf("benchmark driver ran %.0f s%n", (System.nanoTime() - start) / 1e9);
         System.exit(0);
     }
 
@@ -156,6 +183,7 @@ public final class OrderBenchmark {
                     ledger, ledgerDatabase, relay, String.join(" ", QuarkusServiceProcess.JVM));
             long openStart = System.nanoTime();
             List<UUID> accounts = FundedAccounts.open(ledger, settings.customers() + 1, CURRENCY, OPENING_DEPOSIT);
+            long openSeconds = System.nanoTime() - openStart;
             UUID merchant = accounts.get(0);
             List<UUID> customers = accounts.subList(1, accounts.size());
             long merchantOpening = balance(ledger, merchant);
@@ -165,13 +193,14 @@ public final class OrderBenchmark {
             createProducts(service, spread, SPREAD_STOCK, merchant);
             createProducts(service, List.of(HOT_SKU), HOT_STOCK, merchant);
             long stockAtStart = shelves(db)[0];
-            System.out.printf("%,d %s customer accounts and one merchant account opened and funded, %,d products (stock"
-                            + " %,d each) and one hot product (stock %,d) created, over HTTP in %.1f s; every order is one"
-                            + " unit at %d minor units for a uniformly random customer, no Prefer: wait, at most %d"
-                            + " requests in flight%n",
-                    settings.customers(), CURRENCY, settings.products(), SPREAD_STOCK, HOT_STOCK,
-                    (System.nanoTime() - openStart) / 1e9, PRICE, settings.connections());
+            System.out.printf("%,d %s customer accounts and one merchant account opened and funded over HTTP in %.1f s;"
+                            + " %,d products (stock %,d each) and one hot product (stock %,d) created in %.1f s; every"
+                            + " order is one unit at %d minor units for a uniformly random customer, no Prefer: wait, at"
+                            + " most %d requests in flight%n",
+                    settings.customers(), CURRENCY, openSeconds / 1e9, settings.products(), SPREAD_STOCK, HOT_STOCK,
+                    (System.nanoTime() - openStart - openSeconds) / 1e9, PRICE, settings.connections());
             StageBatches batches = new StageBatches(List.of(
+                    new StageBatches.Stage("accepts", service.url(), "group_commit_batch_size{batch=\"order-accepts\"}"),
                     new StageBatches.Stage("relay orders", relay.url(), "relay_batch_size{source=\"orders\"}"),
                     new StageBatches.Stage("ledger", ledger.url(), "ledger_batch_size"),
                     new StageBatches.Stage("relay accounts", relay.url(), "relay_batch_size{source=\"accounts\"}")));
@@ -205,7 +234,7 @@ public final class OrderBenchmark {
                     Result result = load.run(step, true, settings.drainLimit());
                     CpuAccount.Sample after = cpu.sample();
                     StageBatches.Sample batchesAfter = batches.sample();
-                    print(result);
+                    print(result, legs(db, result));
                     System.out.println("    " + CpuAccount.perUnit(before, after, result.latency().getTotalCount(),
                             "confirmed order"));
                     System.out.println("    " + batches.between(batchesBefore, batchesAfter));
@@ -214,6 +243,22 @@ public final class OrderBenchmark {
                 checks(db, ledger, merchant, merchantOpening, stockAtStart, load);
                 summary(results, settings);
             }
+        }
+    }
+
+    /** The legs of {@link #LEGS} for the orders placed during {@code result}'s span, or why there are none. */
+    private static String legs(Connection db, Result result) {
+        try (PreparedStatement query = db.prepareStatement(LEGS)) {
+            query.setObject(1, OffsetDateTime.ofInstant(result.from(), ZoneOffset.UTC));
+            query.setObject(2, OffsetDateTime.ofInstant(result.to(), ZoneOffset.UTC));
+            try (ResultSet rs = query.executeQuery()) {
+                rs.next();
+                return String.format("placed -> HoldPlaced applied %.1f / %.1f;  HoldPlaced -> HoldCaptured applied"
+                                + " (CONFIRMED) %.1f / %.1f", rs.getDouble("hold_p50"), rs.getDouble("hold_p99"),
+                        rs.getDouble("capture_p50"), rs.getDouble("capture_p99"));
+            }
+        } catch (SQLException e) {
+            return "unavailable (" + e.getMessage() + ")";
         }
     }
 
@@ -230,9 +275,9 @@ public final class OrderBenchmark {
             return;
         }
         Result settled = load.run(new Step("settle-in", step.rate(), seconds, step.skus()), false, Duration.ZERO);
-        System.out.printf("settle-in: %,d orders/s offered for %d s, sent %,.0f/s, OrderConfirmed read %,.0f/s"
-                        + " (not counted)%n",
-                step.rate(), seconds, settled.sendRate(), settled.allConfirmedPerSecond());
+        System.out.printf("settle-in: %,d orders/s offered for %d s, sent %,.0f/s, OrderConfirmed read %,.0f/s for its"
+                        + " products (not counted)%n",
+                step.rate(), seconds, settled.sendRate(), settled.productsConfirmedPerSecond());
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -344,13 +389,15 @@ public final class OrderBenchmark {
     // ---------------------------------------------------------------------------------------------------
     // Printing
 
-    private static void print(Result result) {
+    private static void print(Result result, String legs) {
         Step step = result.step();
         Histogram latency = result.latency();
         System.out.printf("%,d orders/s offered (%s) for %d s: sent %,.0f/s (%,d over 10 ms late); OrderConfirmed read"
-                        + " %,.0f/s during the step (%,.0f/s of the step's own orders), %s%n",
+                        + " during the step %,.0f/s for its products (%,.0f/s in all, %,.0f/s of the step's own orders),"
+                        + " %s%n",
                 step.rate(), step.label(), step.seconds(), result.sendRate(), result.late(),
-                result.allConfirmedPerSecond(), result.confirmedPerSecond(), result.drained()
+                result.productsConfirmedPerSecond(), result.allConfirmedPerSecond(), result.confirmedPerSecond(),
+                result.drained()
                         ? String.format("backlog drained %.2f s after", result.drainSeconds())
                         : String.format("backlog NOT drained: %,d orders still open, %,d of them never sent",
                                 result.unfinished(), result.dropped()));
@@ -365,6 +412,9 @@ public final class OrderBenchmark {
                 millis(result.accept().getValueAtPercentile(50)), millis(result.accept().getValueAtPercentile(99)),
                 result.accept().getTotalCount(), millis(result.serviceLatency().getValueAtPercentile(50)),
                 millis(result.serviceLatency().getValueAtPercentile(99)));
+        System.out.printf("    legs (p50 / p99 ms): %s;  confirmedAt -> OrderConfirmed read by this client (relay, broker)"
+                        + " %.1f / %.1f%n", legs, millis(result.lastHop().getValueAtPercentile(50)),
+                millis(result.lastHop().getValueAtPercentile(99)));
         System.out.printf("    not confirmed: %s; errors: %s%n", counts(result.outcomes()), counts(result.errors()));
         result.errorSamples().forEach((error, body) -> System.out.printf("    first %s: %s%n", error, body));
         if (!result.stillOpen().isEmpty()) {
@@ -373,12 +423,15 @@ public final class OrderBenchmark {
         }
     }
 
-    /** e.g. {@code warm-up: 400 orders/s offered for 60 s, 400 confirmed/s, p99 12.3 ms (not counted)}. */
+    /** e.g. {@code warm-up: 400 orders/s offered for 45 s, OrderConfirmed read 400/s, p99 12.3 ms; ... (not counted)}. */
     private static String uncounted(Result result) {
         return String.format("%s: %,d orders/s offered for %d s, OrderConfirmed read %,.0f/s, p99 %.1f ms; not confirmed:"
-                        + " %s; errors: %s (not counted)",
+                        + " %s; errors: %s; %s (not counted)",
                 result.step().label(), result.step().rate(), result.step().seconds(), result.allConfirmedPerSecond(),
-                millis(result.latency().getValueAtPercentile(99)), counts(result.outcomes()), counts(result.errors()));
+                millis(result.latency().getValueAtPercentile(99)), counts(result.outcomes()), counts(result.errors()),
+                result.drained()
+                        ? String.format("drained %.2f s after", result.drainSeconds())
+                        : String.format("%,d orders given up on at the drain limit", result.unfinished()));
     }
 
     private static String bySecond(Result result) {
@@ -396,29 +449,29 @@ public final class OrderBenchmark {
         Result hot = results.get(2);
         System.out.println();
         System.out.println("summary (targets are reported, not asserted)");
-        String steps = "  %-44s %14s %10s %10s %10s%n";
+        String steps = "  %-58s %12s %10s %10s %10s%n";
         System.out.printf(steps, "step", "confirmed/s", "p50 ms", "p95 ms", "p99 ms");
         for (Result result : results) {
             Histogram latency = result.latency();
             System.out.printf(steps, String.format("%,d/s offered, %s", result.step().rate(), result.step().label()),
-                    String.format("%,.0f", result.allConfirmedPerSecond()),
+                    String.format("%,.0f", result.productsConfirmedPerSecond()),
                     String.format("%.1f", millis(latency.getValueAtPercentile(50))),
                     String.format("%.1f", millis(latency.getValueAtPercentile(95))),
                     String.format("%.1f", millis(latency.getValueAtPercentile(99))));
         }
         System.out.println();
-        String row = "  %-44s %14s   %-32s %s%n";
+        String row = "  %-46s %12s   %-30s %s%n";
         System.out.printf(row, "figure", "value", "target", "ratio");
         System.out.printf(row, "pgbench TPC-B", pgbenchTps.map(tps -> String.format("%,.0f tps", tps)).orElse("not run"),
                 "", "");
         System.out.printf(row, String.format("confirmed orders/s, spread (at %,d/s)", spread.step().rate()),
-                String.format("%,.0f /s", spread.allConfirmedPerSecond()),
+                String.format("%,.0f /s", spread.productsConfirmedPerSecond()),
                 String.format(">= %.1f x pgbench TPC-B tps", THROUGHPUT_TARGET_OF_PGBENCH),
-                pgbenchTps.map(tps -> String.format("%.2f x pgbench", spread.allConfirmedPerSecond() / tps)).orElse("n/a"));
+                pgbenchTps.map(tps -> String.format("%.2f x pgbench", spread.productsConfirmedPerSecond() / tps)).orElse("n/a"));
         System.out.printf(row, String.format("confirmed orders/s, hot product (at %,d/s)", hot.step().rate()),
-                String.format("%,.0f /s", hot.allConfirmedPerSecond()),
+                String.format("%,.0f /s", hot.productsConfirmedPerSecond()),
                 String.format(">= %.1f x spread", HOT_TARGET_OF_SPREAD),
-                String.format("%.2f x spread", hot.allConfirmedPerSecond() / spread.allConfirmedPerSecond()));
+                String.format("%.2f x spread", hot.productsConfirmedPerSecond() / spread.productsConfirmedPerSecond()));
         double p99 = millis(latencyStep.latency().getValueAtPercentile(99));
         System.out.printf(row, String.format("p99 at %,d/s offered, spread", latencyStep.step().rate()),
                 String.format("%.1f ms", p99), String.format("<= %.0f ms at 50/s", P99_TARGET_MILLIS),

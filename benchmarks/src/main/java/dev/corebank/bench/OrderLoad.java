@@ -88,17 +88,20 @@ final class OrderLoad implements AutoCloseable {
     /**
      * What one step came to. {@code confirmedInWindow} counts this step's orders whose OrderConfirmed was read
      * while the step was still offering load; {@code allConfirmedInWindow} every OrderConfirmed read in that time,
-     * whichever step its order came from (with a settle-in before it at the same rate, the step's throughput).
-     * {@code latency} holds every confirmed order's intended start to OrderConfirmed read, {@code accept} every
-     * accepted order's intended start to the POST's answer, {@code serviceLatency} the events' own
-     * {@code confirmedAt - placedAt}; all in ns. {@code bySecond} holds {@code latency} by the second of the step
+     * whichever step its order came from; {@code productsConfirmedInWindow} those of them for the step's products
+     * (with a settle-in before it at the same rate, the step's throughput, not inflated by what an earlier step with
+     * other products left undrained). {@code latency} holds every confirmed order's intended start to OrderConfirmed
+     * read, {@code accept} every accepted order's intended start to the POST's answer, {@code serviceLatency} the
+     * events' own {@code confirmedAt - placedAt}, {@code lastHop} {@code confirmedAt} to this client reading the
+     * event (relay, broker, consumer; wall clocks of one machine); all in ns. {@code bySecond} holds {@code latency} by the second of the step
      * the order was offered in. {@code outcomes} counts orders that ended otherwise (by event type and reason),
      * {@code errors} failed requests by HTTP status or exception, with the first answer of each in
      * {@code errorSamples}; {@code unfinished} the orders still open when the drain limit ran out, {@code dropped}
      * those among them never sent, {@code stillOpen} the looked-up status of up to {@value #LOOKED_UP} of the others.
      */
     record Result(Step step, long sentInWindow, long late, long confirmedInWindow, long allConfirmedInWindow,
-            Histogram latency, Histogram accept, Histogram serviceLatency, List<Histogram> bySecond,
+            long productsConfirmedInWindow, Histogram latency, Histogram accept, Histogram serviceLatency,
+            Histogram lastHop, List<Histogram> bySecond,
             Map<String, Long> outcomes, Map<String, Long> errors, Map<String, String> errorSamples, long unfinished,
             long dropped, Map<String, Long> stillOpen, double drainSeconds, Instant from, Instant to) {
 
@@ -112,6 +115,11 @@ final class OrderLoad implements AutoCloseable {
 
         double allConfirmedPerSecond() {
             return allConfirmedInWindow / (double) step.seconds();
+        }
+
+        /** The step's throughput: OrderConfirmed read during its window for orders of its products. */
+        double productsConfirmedPerSecond() {
+            return productsConfirmedInWindow / (double) step.seconds();
         }
 
         boolean drained() {
@@ -131,7 +139,8 @@ final class OrderLoad implements AutoCloseable {
     }
 
     /** How an order ended as the consumer read it; the instants are the payload's, null when absent. */
-    private record Ending(String type, String reason, long seenAt, Instant placedAt, Instant confirmedAt) {
+    private record Ending(String type, String reason, long seenAt, Instant seenWall, Instant placedAt,
+            Instant confirmedAt) {
     }
 
     /** A response as this client needs it. */
@@ -155,6 +164,7 @@ final class OrderLoad implements AutoCloseable {
     private long duplicates;
 
     private final LongAdder confirmedSeen = new LongAdder();
+    private final Map<String, LongAdder> confirmedBySku = new ConcurrentHashMap<>();
     private final AtomicBoolean consuming = new AtomicBoolean(true);
     private final Thread consumer;
     private final CompletableFuture<Void> assigned = new CompletableFuture<>();
@@ -190,6 +200,7 @@ final class OrderLoad implements AutoCloseable {
         Instant from = Instant.now();
         sleepUntil(start);
         long confirmedBefore = confirmedSeen.sum();
+        long ownBefore = confirmedOf(step.skus());
         for (long i = 0; i < step.requests(); i++) {
             long intendedAt = start + Math.round(i * periodNanos);
             sleepUntil(intendedAt);
@@ -199,8 +210,9 @@ final class OrderLoad implements AutoCloseable {
         }
         sleepUntil(tally.windowEnd);
         long confirmedInWindow = confirmedSeen.sum() - confirmedBefore;
+        long ownInWindow = confirmedOf(step.skus()) - ownBefore;
         if (!drain) {
-            return tally.result(step, confirmedInWindow, 0, Map.of(), Double.NaN, from, Instant.now());
+            return tally.result(step, confirmedInWindow, ownInWindow, 0, Map.of(), Double.NaN, from, Instant.now());
         }
         double drainSeconds = awaitDrained(tally, drainLimit);
         long dropped = 0;
@@ -210,7 +222,17 @@ final class OrderLoad implements AutoCloseable {
             dropped = dropQueued(tally);
             stillOpen = lookUp(abandon(tally));
         }
-        return tally.result(step, confirmedInWindow, dropped, stillOpen, drainSeconds, from, Instant.now());
+        return tally.result(step, confirmedInWindow, ownInWindow, dropped, stillOpen, drainSeconds, from, Instant.now());
+    }
+
+    /** OrderConfirmed read so far for orders of any of {@code skus} (by the order's first line). */
+    private long confirmedOf(List<String> skus) {
+        long sum = 0;
+        for (String sku : skus) {
+            LongAdder count = confirmedBySku.get(sku);
+            sum += count == null ? 0 : count.sum();
+        }
+        return sum;
     }
 
     /** Events read for an order id already ended: the contract is exactly one event per order. */
@@ -360,11 +382,12 @@ final class OrderLoad implements AutoCloseable {
             while (consuming.get()) {
                 var records = kafka.poll(Duration.ofMillis(100));
                 long seenAt = System.nanoTime();
+                Instant seenWall = Instant.now();
                 if (!assigned.isDone() && !kafka.assignment().isEmpty()) {
                     assigned.complete(null);
                 }
                 for (ConsumerRecord<String, String> record : records) {
-                    read(record, seenAt);
+                    read(record, seenAt, seenWall);
                 }
             }
         } catch (RuntimeException e) {
@@ -373,15 +396,19 @@ final class OrderLoad implements AutoCloseable {
         }
     }
 
-    private void read(ConsumerRecord<String, String> record, long seenAt) {
+    private void read(ConsumerRecord<String, String> record, long seenAt, Instant seenWall) {
         String type = TopicReader.header(record, CloudEvents.TYPE);
         UUID id;
         Ending ending;
         try {
             id = UUID.fromString(record.key());
             JsonNode payload = JSON.readTree(record.value());
-            ending = new Ending(type, payload.path("reason").asText(""), seenAt, instant(payload.path("placedAt")),
-                    instant(payload.path("confirmedAt")));
+            ending = new Ending(type, payload.path("reason").asText(""), seenAt, seenWall,
+                    instant(payload.path("placedAt")), instant(payload.path("confirmedAt")));
+            if (CONFIRMED.equals(type)) {
+                confirmedBySku.computeIfAbsent(payload.path("items").path(0).path("sku").asText(""),
+                        sku -> new LongAdder()).increment();
+            }
         } catch (IOException | RuntimeException e) {
             System.err.println("an order event this client cannot read (" + e + "): " + record.key() + " " + record.value());
             return;
@@ -490,6 +517,7 @@ final class OrderLoad implements AutoCloseable {
         private final Histogram latency = new ConcurrentHistogram(HIGHEST_NANOS, 3);
         private final Histogram accept = new ConcurrentHistogram(HIGHEST_NANOS, 3);
         private final Histogram serviceLatency = new ConcurrentHistogram(HIGHEST_NANOS, 3);
+        private final Histogram lastHop = new ConcurrentHistogram(HIGHEST_NANOS, 3);
         private final List<Histogram> bySecond;
         private final LongAdder sentInWindow = new LongAdder();
         private final LongAdder late = new LongAdder();
@@ -542,6 +570,8 @@ final class OrderLoad implements AutoCloseable {
                 if (ending.placedAt() != null && ending.confirmedAt() != null) {
                     long service = Duration.between(ending.placedAt(), ending.confirmedAt()).toNanos();
                     serviceLatency.recordValue(Math.min(Math.max(0, service), HIGHEST_NANOS));
+                    long hop = Duration.between(ending.confirmedAt(), ending.seenWall()).toNanos();
+                    lastHop.recordValue(Math.min(Math.max(0, hop), HIGHEST_NANOS));
                 }
             } else {
                 String label = CANCELLED.equals(ending.type()) ? "cancelled" : "event " + ending.type();
@@ -552,10 +582,11 @@ final class OrderLoad implements AutoCloseable {
             unfinished.decrementAndGet();
         }
 
-        Result result(Step step, long allConfirmedInWindow, long dropped, Map<String, Long> stillOpen,
-                double drainSeconds, Instant from, Instant to) {
+        Result result(Step step, long allConfirmedInWindow, long productsConfirmedInWindow, long dropped,
+                Map<String, Long> stillOpen, double drainSeconds, Instant from, Instant to) {
             return new Result(step, sentInWindow.sum(), late.sum(), confirmedInWindow.sum(), allConfirmedInWindow,
-                    latency.copy(), accept.copy(), serviceLatency.copy(), bySecond.stream().map(Histogram::copy).toList(),
+                    productsConfirmedInWindow, latency.copy(), accept.copy(), serviceLatency.copy(), lastHop.copy(),
+                    bySecond.stream().map(Histogram::copy).toList(),
                     sums(outcomes), sums(errors), new TreeMap<>(errorSamples), unfinished.get(), dropped, stillOpen,
                     drainSeconds, from, to);
         }
