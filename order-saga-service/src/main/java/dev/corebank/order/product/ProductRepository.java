@@ -35,8 +35,8 @@ public class ProductRepository {
     // never wait for each other in a cycle.
     private static final String LOCK = "SELECT " + COLUMNS + " FROM products WHERE id = ANY($1) ORDER BY id FOR UPDATE";
 
-    private static final String RESTOCK = "UPDATE products SET stock = stock + $2, version = version + 1"
-            + " WHERE sku = $1 AND stock <= $3 - $2 RETURNING " + COLUMNS;
+    private static final String RESTOCK = "UPDATE products SET stock = stock + $2::int, version = version + 1"
+            + " WHERE sku = $1 AND stock <= $3::int - $2::int RETURNING " + COLUMNS;
 
     // Only after LOCK in the same transaction; the CHECKs on the table still stop any oversell.
     private static final String MOVE = """
