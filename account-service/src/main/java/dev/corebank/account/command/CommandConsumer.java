@@ -1,24 +1,21 @@
 package dev.corebank.account.command;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corebank.account.ledger.LockSetChanged;
 import dev.corebank.messages.ledger.LedgerCommand;
 import dev.corebank.platform.inbox.Inbox;
 import dev.corebank.platform.inbox.InboxConfig;
 import dev.corebank.platform.inbox.MalformedMessage;
+import dev.corebank.platform.messaging.CloudEventDecoder;
 import dev.corebank.platform.outbox.CloudEvents;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -36,13 +33,14 @@ public class CommandConsumer {
 
     private final CommandProcessor processor;
     private final DeadLetters deadLetters;
-    private final ObjectMapper json;
+    private final CloudEventDecoder decoder;
     private final InboxConfig retries;
 
-    public CommandConsumer(CommandProcessor processor, DeadLetters deadLetters, ObjectMapper json, InboxConfig retries) {
+    public CommandConsumer(CommandProcessor processor, DeadLetters deadLetters, CloudEventDecoder decoder,
+            InboxConfig retries) {
         this.processor = processor;
         this.deadLetters = deadLetters;
-        this.json = json;
+        this.decoder = decoder;
         this.retries = retries;
     }
 
@@ -52,7 +50,8 @@ public class CommandConsumer {
         List<Uni<Void>> malformed = new ArrayList<>();
         for (ConsumerRecord<String, String> record : records) {
             try {
-                parsed.add(new Parsed(record, new ReceivedCommand(Inbox.messageId(record), parse(record))));
+                parsed.add(new Parsed(record, new ReceivedCommand(Inbox.messageId(record), parse(record),
+                        CloudEventDecoder.header(record, CloudEvents.SOURCE).orElse(null))));
             } catch (MalformedMessage e) {
                 malformed.add(deadLetters.send(record, e));
             }
@@ -94,23 +93,9 @@ public class CommandConsumer {
     }
 
     private LedgerCommand parse(ConsumerRecord<String, String> record) {
-        Header typeHeader = record.headers().lastHeader(CloudEvents.TYPE);
-        if (typeHeader == null) {
-            throw new MalformedMessage("record has no " + CloudEvents.TYPE + " header");
-        }
-        String type = new String(typeHeader.value(), StandardCharsets.UTF_8);
-        Class<? extends LedgerCommand> target = LedgerCommand.TYPES.get(type);
-        if (target == null) {
-            throw new MalformedMessage("unknown ledger command type " + type);
-        }
-        if (record.value() == null) {
-            throw new MalformedMessage(type + " has no payload");
-        }
-        try {
-            return json.readerFor(target).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(record.value());
-        } catch (Exception e) {
-            throw new MalformedMessage(type + " does not parse: " + e.getMessage(), e);
-        }
+        // On the commands topic, a type that is no ledger command is as malformed as a payload that does not parse.
+        return decoder.decode(record, LedgerCommand.TYPES).orElseThrow(() -> new MalformedMessage("unknown ledger command type "
+                + CloudEventDecoder.header(record, CloudEvents.TYPE).orElse("")));
     }
 
     private record Parsed(ConsumerRecord<String, String> record, ReceivedCommand command) {

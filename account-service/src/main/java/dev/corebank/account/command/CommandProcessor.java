@@ -18,6 +18,7 @@ import dev.corebank.messages.ledger.LedgerEvent.HoldRejected;
 import dev.corebank.messages.ledger.LedgerEvent.TransferRejected;
 import dev.corebank.platform.id.UuidV7;
 import dev.corebank.platform.inbox.Inbox;
+import dev.corebank.platform.outbox.CloudEvents;
 import dev.corebank.platform.outbox.OutboxEvent;
 import dev.corebank.platform.tx.Transactions;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -86,7 +87,7 @@ public class CommandProcessor {
                                 prepare(tx, commands))
                         .asTuple()
                         .chain(claimedAndPrepared -> {
-                            List<LedgerCommand> fresh = fresh(received, claimedAndPrepared.getItem1());
+                            List<ReceivedCommand> fresh = fresh(received, claimedAndPrepared.getItem1());
                             Prepared prepared = claimedAndPrepared.getItem2();
                             return fresh.isEmpty()
                                     ? Uni.createFrom().item(fresh)
@@ -98,11 +99,10 @@ public class CommandProcessor {
     }
 
     /** The commands whose messages the inbox had not seen; a message delivered twice within one poll counts once. */
-    private static List<LedgerCommand> fresh(List<ReceivedCommand> received, Set<UUID> claimed) {
+    private static List<ReceivedCommand> fresh(List<ReceivedCommand> received, Set<UUID> claimed) {
         Set<UUID> unapplied = new HashSet<>(claimed);
         return received.stream()
                 .filter(command -> unapplied.remove(command.messageId()))
-                .map(ReceivedCommand::command)
                 .toList();
     }
 
@@ -126,12 +126,13 @@ public class CommandProcessor {
                         .map(batch -> new Prepared(found.getItem1(), batch)));
     }
 
-    private Uni<Void> decide(SqlConnection tx, LedgerBatch batch, List<LedgerCommand> commands,
+    private Uni<Void> decide(SqlConnection tx, LedgerBatch batch, List<ReceivedCommand> commands,
             Map<UUID, Answer> previous) {
         Map<UUID, Answer> answered = new HashMap<>(previous);
         List<Answer> fresh = new ArrayList<>();
         List<OutboxEvent> replies = new ArrayList<>();
-        for (LedgerCommand command : commands) {
+        for (ReceivedCommand received : commands) {
+            LedgerCommand command = received.command();
             Answer answer = answered.get(command.commandId());
             if (answer == null) {
                 answer = answer(command, applyOne(batch, command));
@@ -141,7 +142,7 @@ public class CommandProcessor {
                 registry.counter("ledger.commands", "type", command.getClass().getSimpleName(), "outcome", "repeated")
                         .increment();
             }
-            replies.add(reply(command, answer));
+            replies.add(reply(received, answer));
         }
         return ledger.write(tx, batch, fresh, replies);
     }
@@ -183,12 +184,17 @@ public class CommandProcessor {
                 reply.getClass().getSimpleName(), json.valueToTree(reply).toString());
     }
 
-    /** The reply event of an answer; the same id every time it is sent. */
-    private OutboxEvent reply(LedgerCommand command, Answer answer) {
+    /**
+     * The reply event of an answer; the same id every time it is sent, addressed to whoever sent the command
+     * this time (see {@link CloudEvents#RECIPIENT}).
+     */
+    private OutboxEvent reply(ReceivedCommand received, Answer answer) {
+        LedgerCommand command = received.command();
         boolean transfer = command instanceof TransferFunds;
         UUID key = transfer ? command.commandId() : holdOf(command);
+        Map<String, String> headers = received.sender() == null ? Map.of() : Map.of(CloudEvents.RECIPIENT, received.sender());
         return new OutboxEvent(answer.replyId(), ledger.eventTopic(), transfer ? TRANSFER : HOLD, key.toString(),
-                answer.replyType(), fromJson(answer.reply()), Map.of());
+                answer.replyType(), fromJson(answer.reply()), headers);
     }
 
     private static UUID holdOf(LedgerCommand command) {

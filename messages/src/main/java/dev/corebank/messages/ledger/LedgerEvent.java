@@ -38,21 +38,46 @@ public sealed interface LedgerEvent {
 
     record HoldPlaced(UUID commandId, UUID holdId, UUID accountId, long amount, String currency,
             Instant expiresAt) implements LedgerEvent {
+
+        public HoldPlaced {
+            Fields.required(commandId, "commandId");
+            Fields.required(holdId, "holdId");
+        }
     }
 
     /** A PlaceHold, CaptureHold or VoidHold that had no effect. */
     record HoldRejected(UUID commandId, UUID holdId, RejectionReason reason, String detail) implements LedgerEvent {
+
+        public HoldRejected {
+            Fields.required(commandId, "commandId");
+            Fields.required(holdId, "holdId");
+            Fields.required(reason, "reason");
+        }
     }
 
     record HoldCaptured(UUID commandId, UUID holdId, long capturedAmount, long releasedAmount, Instant postedAt)
             implements LedgerEvent {
+
+        public HoldCaptured {
+            Fields.required(commandId, "commandId");
+            Fields.required(holdId, "holdId");
+        }
     }
 
     record HoldVoided(UUID commandId, UUID holdId, long releasedAmount) implements LedgerEvent {
+
+        public HoldVoided {
+            Fields.required(commandId, "commandId");
+            Fields.required(holdId, "holdId");
+        }
     }
 
     /** Nobody captured or voided the hold before its expiry; the whole amount is available again. */
     record HoldExpired(UUID holdId, long releasedAmount) implements LedgerEvent {
+
+        public HoldExpired {
+            Fields.required(holdId, "holdId");
+        }
     }
 
     record FundsDeposited(UUID movementId, UUID accountId, long amount, String currency, String reference)

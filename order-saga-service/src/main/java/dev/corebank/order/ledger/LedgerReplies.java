@@ -1,23 +1,24 @@
 package dev.corebank.order.ledger;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corebank.messages.ledger.LedgerEvent;
 import dev.corebank.order.saga.SagaService;
 import dev.corebank.platform.inbox.Inbox;
 import dev.corebank.platform.inbox.InboxConfig;
-import dev.corebank.platform.outbox.CloudEvents;
+import dev.corebank.platform.inbox.MalformedMessage;
+import dev.corebank.platform.messaging.CloudEventDecoder;
+import dev.corebank.platform.outbox.OutboxConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -26,8 +27,9 @@ import org.jboss.logging.Logger;
  * transaction. Offsets move only after it committed, so a crash leads to a redelivery; every saga step is
  * guarded by the saga's state, so a redelivered or repeated answer changes nothing and needs no inbox.
  *
- * <p>Only hold events are read; transfer answers and movements on the same topic are passed over by their
- * CloudEvents type without parsing, and holds that are not an order's are passed over by the saga.
+ * <p>Only hold events are read: replies addressed to another service, and other types, are passed over by
+ * their headers without parsing; holds that are not an order's are passed over by the saga. A hold event
+ * that does not parse is skipped and counted: it must not stop the answers behind it.
  */
 @ApplicationScoped
 public class LedgerReplies {
@@ -37,15 +39,21 @@ public class LedgerReplies {
     private static final Set<Class<? extends LedgerEvent>> HOLD_EVENTS = Set.of(LedgerEvent.HoldPlaced.class,
             LedgerEvent.HoldRejected.class, LedgerEvent.HoldCaptured.class, LedgerEvent.HoldVoided.class,
             LedgerEvent.HoldExpired.class);
+    private static final Map<String, Class<? extends LedgerEvent>> HOLD_TYPES = LedgerEvent.TYPES.entrySet().stream()
+            .filter(type -> HOLD_EVENTS.contains(type.getValue()))
+            .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
 
     private final SagaService sagas;
-    private final ObjectMapper json;
+    private final CloudEventDecoder decoder;
+    private final Optional<String> self;
     private final InboxConfig retries;
     private final Counter unreadable;
 
-    public LedgerReplies(SagaService sagas, ObjectMapper json, InboxConfig retries, MeterRegistry registry) {
+    public LedgerReplies(SagaService sagas, CloudEventDecoder decoder, OutboxConfig outbox, InboxConfig retries,
+            MeterRegistry registry) {
         this.sagas = sagas;
-        this.json = json;
+        this.decoder = decoder;
+        this.self = outbox.sourceName();
         this.retries = retries;
         this.unreadable = Counter.builder("orders.ledger_replies.unreadable")
                 .description("Ledger hold events that did not parse (skipped)")
@@ -56,9 +64,8 @@ public class LedgerReplies {
     public Uni<Void> consume(ConsumerRecords<String, String> records) {
         List<LedgerEvent> replies = new ArrayList<>();
         for (ConsumerRecord<String, String> record : records) {
-            LedgerEvent reply = holdEventOf(record);
-            if (reply != null) {
-                replies.add(reply);
+            if (CloudEventDecoder.addressedTo(record, self)) {
+                holdEventOf(record).ifPresent(replies::add);
             }
         }
         if (replies.isEmpty()) {
@@ -71,41 +78,13 @@ public class LedgerReplies {
                 .replaceWithVoid();
     }
 
-    private LedgerEvent holdEventOf(ConsumerRecord<String, String> record) {
-        Header type = record.headers().lastHeader(CloudEvents.TYPE);
-        if (type == null || record.value() == null) {
-            return null;
-        }
-        Class<? extends LedgerEvent> eventType = LedgerEvent.TYPES.get(new String(type.value(), StandardCharsets.UTF_8));
-        if (!HOLD_EVENTS.contains(eventType)) {
-            return null;
-        }
+    private Optional<LedgerEvent> holdEventOf(ConsumerRecord<String, String> record) {
         try {
-            LedgerEvent event = json.readerFor(eventType)
-                    .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                    .readValue(record.value());
-            if (event == null || holdIdMissing(event)) {
-                throw new IllegalArgumentException("no holdId");
-            }
-            return event;
-        } catch (Exception e) {
+            return decoder.decode(record, HOLD_TYPES);
+        } catch (MalformedMessage e) {
             unreadable.increment();
-            LOG.warnf("skipping unreadable %s at %s-%d@%d: %s", eventType.getSimpleName(), record.topic(),
-                    record.partition(), record.offset(), e.getMessage());
-            return null;
+            LOG.warnf("skipping an unreadable ledger event: %s", e.getMessage());
+            return Optional.empty();
         }
-    }
-
-    private static boolean holdIdMissing(LedgerEvent event) {
-        if (event instanceof LedgerEvent.HoldPlaced placed) {
-            return placed.holdId() == null;
-        } else if (event instanceof LedgerEvent.HoldRejected rejected) {
-            return rejected.holdId() == null;
-        } else if (event instanceof LedgerEvent.HoldCaptured captured) {
-            return captured.holdId() == null;
-        } else if (event instanceof LedgerEvent.HoldVoided voided) {
-            return voided.holdId() == null;
-        }
-        return ((LedgerEvent.HoldExpired) event).holdId() == null;
     }
 }

@@ -25,7 +25,7 @@ public final class CloudEventRecords {
         add(headers, CloudEvents.SPEC_VERSION, CloudEvents.VERSION_1_0);
         add(headers, CloudEvents.ID, row.id().toString());
         add(headers, CloudEvents.TYPE, row.eventType());
-        add(headers, CloudEvents.SOURCE, "/corebank/" + source);
+        add(headers, CloudEvents.SOURCE, CloudEvents.sourceOf(source));
         add(headers, CloudEvents.TIME, row.createdAt().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         add(headers, CloudEvents.SUBJECT, row.aggregateType() + "/" + row.aggregateId());
         add(headers, CloudEvents.CONTENT_TYPE, CloudEvents.JSON);
@@ -61,7 +61,7 @@ public final class CloudEventRecords {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, row.aggregateId(),
                 described.encode().getBytes(StandardCharsets.UTF_8));
         add(record.headers(), CloudEvents.ID, row.id().toString());
-        add(record.headers(), CloudEvents.SOURCE, "/corebank/" + source);
+        add(record.headers(), CloudEvents.SOURCE, CloudEvents.sourceOf(source));
         add(record.headers(), CloudEvents.CONTENT_TYPE, CloudEvents.JSON);
         return record;
     }
