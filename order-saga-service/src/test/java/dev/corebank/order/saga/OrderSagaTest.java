@@ -15,6 +15,7 @@ import dev.corebank.order.order.OrderLine;
 import dev.corebank.order.order.OrderStatus;
 import dev.corebank.order.order.SagaStep;
 import dev.corebank.order.order.StockState;
+import dev.corebank.platform.messaging.Backoff;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,8 +28,8 @@ import org.junit.jupiter.api.Test;
 class OrderSagaTest {
 
     private static final Instant T0 = Instant.parse("2026-12-04T10:00:00Z");
-    private static final SagaSettings SETTINGS = new SagaSettings(Duration.ofSeconds(10), Duration.ofSeconds(30), 2, 3,
-            Duration.ofMinutes(15));
+    private static final SagaSettings SETTINGS = new SagaSettings(
+            new Backoff(Duration.ofSeconds(10), Duration.ofSeconds(30)), 2, 3, Duration.ofMinutes(15));
 
     private final AtomicLong next = new AtomicLong();
     private final OrderSaga saga = new OrderSaga(SETTINGS, () -> new UUID(42, next.incrementAndGet()));

@@ -66,6 +66,10 @@ public interface TransferConfig {
         @WithDefault("PT30S")
         Duration resendAfter();
 
+        /** Longest wait between two sends of one command: the wait doubles from resend-after up to this. */
+        @WithDefault("PT5M")
+        Duration maxBackoff();
+
         /** How often the sweeper looks. */
         @WithDefault("PT5S")
         Duration interval();

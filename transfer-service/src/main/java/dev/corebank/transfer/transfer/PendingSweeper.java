@@ -1,5 +1,6 @@
 package dev.corebank.transfer.transfer;
 
+import dev.corebank.platform.messaging.Backoff;
 import dev.corebank.transfer.config.TransferConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -14,9 +15,11 @@ import org.jboss.logging.Logger;
 
 /**
  * Re-sends the ledger command of each transfer still PENDING {@code resend-after} after its command was
- * last sent: a command lost on the way, or a ledger that was down when its retention ran out, never leaves
- * a transfer pending for good. The ledger applies a command id once, so a re-send that was not needed
- * only fetches the stored answer again.
+ * last sent, that wait doubling with each re-send up to {@code max-backoff} (see Backoff): a command lost
+ * on the way, or a ledger that was down when its retention ran out, never leaves a transfer pending for
+ * good. The ledger applies a command id once, so a re-send that was not needed only fetches the stored
+ * answer again. There is no last re-send: a transfer cannot be taken back by its sender, so giving up
+ * would only leave its outcome unknown.
  */
 @Singleton
 public class PendingSweeper {
@@ -25,6 +28,7 @@ public class PendingSweeper {
 
     private final TransferService transfers;
     private final TransferConfig.Sweeper config;
+    private final Backoff backoff;
     private final Counter resent;
     private final AtomicLong pending = new AtomicLong();
     private volatile boolean stopping;
@@ -32,6 +36,7 @@ public class PendingSweeper {
     public PendingSweeper(TransferService transfers, TransferConfig config, MeterRegistry registry) {
         this.transfers = transfers;
         this.config = config.sweeper();
+        this.backoff = new Backoff(this.config.resendAfter(), this.config.maxBackoff());
         this.resent = Counter.builder("transfers.commands.resent")
                 .description("Ledger commands re-sent for transfers that stayed PENDING")
                 .register(registry);
@@ -50,7 +55,7 @@ public class PendingSweeper {
             // The pool is closing: a sweep now would only fail. The next replica's sweeper carries on.
             return Uni.createFrom().voidItem();
         }
-        return transfers.resendStale(config.resendAfter(), config.batch())
+        return transfers.resendStale(backoff, config.batch())
                 .invoke(count -> {
                     if (count > 0) {
                         resent.increment(count);

@@ -1,5 +1,6 @@
 package dev.corebank.transfer.transfer;
 
+import dev.corebank.platform.messaging.Backoff;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -55,10 +56,13 @@ public class TransferRepository {
                       t.reason, t.detail, t.created_at, t.completed_at""";
 
     // SKIP LOCKED: replicas sweeping at once share the work instead of sending the same commands twice.
+    // The index finds the rows past the first wait ($1); each row's own wait (Backoff: $3 seconds doubling
+    // per re-send, at most $4) is checked on those.
     private static final String DUE_FOR_RESEND = """
             WITH due AS (
                 SELECT id, created_at FROM transfers
                 WHERE status = 'PENDING' AND last_sent_at < $1
+                  AND last_sent_at < now() - least($3 * power(2, least(send_count - 1, 20)), $4) * interval '1 second'
                 ORDER BY last_sent_at
                 LIMIT $2
                 FOR UPDATE SKIP LOCKED
@@ -131,9 +135,11 @@ public class TransferRepository {
     }
 
     /** Marks up to {@code limit} transfers PENDING since before {@code sentBefore} as sent now, and returns them. */
-    public Uni<List<Transfer>> dueForResend(SqlClient client, Instant sentBefore, int limit) {
+    /** Locks and marks re-sent up to {@code limit} PENDING transfers whose command waited past {@code backoff}. */
+    public Uni<List<Transfer>> dueForResend(SqlClient client, Backoff backoff, int limit) {
         return client.preparedQuery(DUE_FOR_RESEND)
-                .execute(Tuple.of(utc(sentBefore), limit))
+                .execute(Tuple.of(utc(Instant.now().minus(backoff.first())), limit,
+                        backoff.first().toMillis() / 1000.0, backoff.max().toMillis() / 1000.0))
                 .map(TransferRepository::all);
     }
 

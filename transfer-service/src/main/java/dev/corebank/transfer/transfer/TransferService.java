@@ -6,6 +6,7 @@ import dev.corebank.messages.ledger.RejectionReason;
 import dev.corebank.messages.transfer.TransferEvent;
 import dev.corebank.platform.batch.GroupCommit;
 import dev.corebank.platform.id.UuidV7;
+import dev.corebank.platform.messaging.Backoff;
 import dev.corebank.platform.outbox.Outbox;
 import dev.corebank.platform.outbox.OutboxEvent;
 import dev.corebank.platform.tx.Transactions;
@@ -171,9 +172,9 @@ public class TransferService {
                 .onFailure().recoverWithNull();
     }
 
-    /** Re-sends the commands of transfers PENDING for longer than {@code after}; returns how many. */
-    public Uni<Integer> resendStale(Duration after, int batch) {
-        return pool.withTransaction(tx -> transfers.dueForResend(tx, Instant.now().minus(after), batch)
+    /** Re-sends the commands of PENDING transfers whose answer is overdue by {@code backoff}; returns how many. */
+    public Uni<Integer> resendStale(Backoff backoff, int batch) {
+        return pool.withTransaction(tx -> transfers.dueForResend(tx, backoff, batch)
                 .call(due -> outbox.append(tx, due.stream().map(this::command).toList()))
                 .map(List::size));
     }
