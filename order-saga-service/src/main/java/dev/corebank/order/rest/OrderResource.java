@@ -83,7 +83,10 @@ public class OrderResource {
         UUID orderId = id("id", id);
         long atLeast = optionalNonNegative("minVersion", minVersion).orElse(0);
         return orders.find(orderId, atLeast)
-                .map(order -> Response.ok(OrderView.of(order)).tag(new EntityTag(Long.toString(order.version()))).build());
+                .map(read -> Response.ok(OrderView.of(read.order()))
+                        .tag(new EntityTag(Long.toString(read.order().version())))
+                        .header("X-Read-Source", read.cached() ? "cache" : "database")
+                        .build());
     }
 
     private static NewOrder checked(OrderRequests.CreateOrder request) {

@@ -106,12 +106,16 @@ public class OrderService {
         });
     }
 
+    /** An order as read, and whether it came from the Redis read model or from PostgreSQL. */
+    public record Read(Order order, boolean cached) {
+    }
+
     /** The order, from Redis unless its copy there is older than {@code minVersion} or missing. */
-    public Uni<Order> find(UUID id, long minVersion) {
+    public Uni<Read> find(UUID id, long minVersion) {
         return readModel.get(id)
                 .chain(cached -> cached.isPresent() && cached.get().version() >= minVersion
-                        ? Uni.createFrom().item(cached.get())
-                        : fromDatabase(id));
+                        ? Uni.createFrom().item(new Read(cached.get(), true))
+                        : fromDatabase(id).map(order -> new Read(order, false)));
     }
 
     /** Orders in {@code statuses} unchanged for at least {@code stuckFor}, longest first. */
@@ -136,7 +140,7 @@ public class OrderService {
                                 .map(Acceptance::draft)
                                 .filter(draft -> claimed.contains(draft.id()))
                                 .toList())))
-                .call(sagas::published)
+                .invoke(sagas::published)
                 .invoke(placed -> accepted.increment(placed.size()))
                 .map(placed -> batch.stream()
                         .map(acceptance -> placed.stream()
