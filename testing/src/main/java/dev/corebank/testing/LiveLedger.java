@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The real ledger beside a service under test: the packaged account-service on a fresh database of its own,
@@ -28,6 +29,7 @@ public final class LiveLedger implements AutoCloseable {
     private final AccountServiceProcess ledger;
     private final RelayProcess relay;
     private final String commandsTopic;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private LiveLedger(FreshDatabases databases, AccountServiceProcess ledger, RelayProcess relay, String commandsTopic) {
         this.databases = databases;
@@ -146,8 +148,12 @@ public final class LiveLedger implements AutoCloseable {
         ledger.restart();
     }
 
+    /** Stops the ledger and the relay and drops the ledger's database; later calls do nothing. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             relay.close();
             ledger.close();
