@@ -45,6 +45,9 @@ class BrokenManifestsTest {
             Service selecting nothing      | transfer-service/service.yaml   | app.kubernetes.io/name: transfer-service\\n  ports | app.kubernetes.io/name: transfers\\n  ports | matches no Deployment's pods
             egress to Redis missing        | order-saga-service/networkpolicy.yaml | port: 6379                    | port: 6380                             | no egress to redis:6379
             grace period too short         | transfer-service/deployment.yaml| terminationGracePeriodSeconds: 60   | terminationGracePeriodSeconds: 40      | terminationGracePeriodSeconds 40 must exceed
+            wrong database role            | account-service/configmap.yaml  | DB_USER: account_svc                | DB_USER: accounts                      | logs in to accounts-db as accounts
+            relay secret not the role's    | outbox-relay/deployment.yaml    | name: outbox-relay-db               | name: relay-db                         | logs in to accounts-db as outbox_relay with Secret relay-db
+            plaintext to a TLS listener    | order-saga-service/configmap.yaml | KAFKA_SECURITY_PROTOCOL: SASL_SSL | KAFKA_SECURITY_PROTOCOL: SASL_PLAINTEXT | KAFKA_SECURITY_PROTOCOL must be SASL_SSL
             root user                      | outbox-relay/deployment.yaml    | runAsUser: 185                      | runAsUser: 0                           | must run as non-root
             """)
     void aBrokenManifestIsCaught(String what, String file, String from, String to, String expected) throws IOException {

@@ -45,6 +45,8 @@ final class DeploymentChecks {
         problems.addAll(topics());
         problems.addAll(acls());
         problems.addAll(networkFlows());
+        problems.addAll(databaseLogins());
+        problems.addAll(kafkaClientSecurity());
         return problems;
     }
 
@@ -413,7 +415,6 @@ final class DeploymentChecks {
                     problems.add("KafkaUser " + n + ": may Write " + topic + ", which only the relay publishes");
                 }
             });
-            environmentOf(n, new ArrayList<>());
             JsonNode c = m.find("Deployment", n).map(d -> container(d, n)).orElse(null);
             if (c != null) {
                 boolean usesUser = false;
@@ -424,6 +425,96 @@ final class DeploymentChecks {
                 }
                 if (!usesUser) {
                     problems.add("Deployment " + n + ": KAFKA_SASL_JAAS_CONFIG must come from the Secret of KafkaUser " + n);
+                }
+            }
+        }
+        return problems;
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Logins: the role and password a service uses must be ones its database cluster creates.
+
+    List<String> databaseLogins() {
+        List<String> problems = new ArrayList<>();
+        for (ServiceConfig svc : services.values()) {
+            String n = svc.name();
+            JsonNode c = m.find("Deployment", n).map(d -> container(d, n)).orElse(null);
+            if (c == null) {
+                continue;
+            }
+            Map<String, String> effective = svc.effective(environmentOf(n, new ArrayList<>()));
+            boolean relay = effective.containsKey("corebank.relay.username");
+            String user = relay ? effective.get("corebank.relay.username") : effective.get("quarkus.datasource.username");
+            String passwordVariable = relay ? "RELAY_DB_PASSWORD" : "DB_PASSWORD";
+            String secret = null;
+            for (JsonNode e : c.path("env")) {
+                if (e.path("name").asText().equals(passwordVariable)) {
+                    secret = e.at("/valueFrom/secretKeyRef/name").asText(null);
+                }
+            }
+            if (secret == null) {
+                problems.add("Deployment " + n + ": " + passwordVariable + " must come from a Secret");
+                continue;
+            }
+            for (String value : effective.values()) {
+                Matcher url = DB_URL.matcher(value);
+                if (!url.find() || !url.group(1).endsWith("-rw")) {
+                    continue;
+                }
+                String clusterName = url.group(1).substring(0, url.group(1).length() - 3);
+                String database = value.substring(value.lastIndexOf('/') + 1);
+                JsonNode cluster = m.find("Cluster", clusterName).orElse(null);
+                if (cluster == null) {
+                    continue; // networkFlows reports the unknown host
+                }
+                if (!relay && !cluster.at("/spec/bootstrap/initdb/database").asText().equals(database)) {
+                    problems.add(n + ": database " + database + " is not the one Cluster " + clusterName + " creates ("
+                            + cluster.at("/spec/bootstrap/initdb/database").asText() + ")");
+                }
+                boolean roleOk = false;
+                for (JsonNode role : cluster.at("/spec/managed/roles")) {
+                    roleOk |= role.path("name").asText().equals(user)
+                            && role.at("/passwordSecret/name").asText().equals(secret)
+                            && role.path("login").asBoolean(false);
+                }
+                if (!roleOk) {
+                    problems.add(n + ": logs in to " + clusterName + " as " + user + " with Secret " + secret
+                            + ", which is no managed login role of that Cluster with that passwordSecret");
+                }
+            }
+        }
+        return problems;
+    }
+
+    /** The protocol and mechanism a service's Kafka clients use must be what the listener it reaches expects. */
+    List<String> kafkaClientSecurity() {
+        List<String> problems = new ArrayList<>();
+        for (ServiceConfig svc : services.values()) {
+            String n = svc.name();
+            Map<String, String> env = environmentOf(n, new ArrayList<>());
+            String servers = svc.effective(env).getOrDefault("kafka.bootstrap.servers", "");
+            for (String server : servers.split(",")) {
+                if (!server.contains("-kafka-bootstrap:")) {
+                    continue;
+                }
+                String cluster = server.substring(0, server.indexOf("-kafka-bootstrap:"));
+                int port = Integer.parseInt(server.substring(server.lastIndexOf(':') + 1));
+                for (JsonNode listener : m.find("Kafka", cluster).map(k -> k.at("/spec/kafka/listeners")).orElse(Manifests.YAML.createArrayNode())) {
+                    if (listener.path("port").asInt() != port) {
+                        continue;
+                    }
+                    boolean tls = listener.path("tls").asBoolean(false);
+                    String auth = listener.at("/authentication/type").asText("");
+                    String protocol = (auth.startsWith("scram") ? "SASL_" : "") + (tls ? "SSL" : "PLAINTEXT");
+                    if (!protocol.equals(env.getOrDefault("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT"))) {
+                        problems.add(n + ": KAFKA_SECURITY_PROTOCOL must be " + protocol + " for listener " + listener.path("name").asText());
+                    }
+                    if (auth.equals("scram-sha-512") && !"SCRAM-SHA-512".equals(env.get("KAFKA_SASL_MECHANISM"))) {
+                        problems.add(n + ": KAFKA_SASL_MECHANISM must be SCRAM-SHA-512 for listener " + listener.path("name").asText());
+                    }
+                    if (tls && !env.containsKey("KAFKA_SSL_TRUSTSTORE_CERTIFICATES") && !env.containsKey("KAFKA_SSL_TRUSTSTORE_LOCATION")) {
+                        problems.add(n + ": the listener " + listener.path("name").asText() + " uses TLS but no truststore is given");
+                    }
                 }
             }
         }

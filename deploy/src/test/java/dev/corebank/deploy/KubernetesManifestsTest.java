@@ -79,6 +79,18 @@ class KubernetesManifestsTest {
         assertNone(checks(overlay).networkFlows(), overlay + ": network flows");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void everyServiceLogsInWithARoleAndSecretItsDatabaseClusterManages(String overlay) {
+        assertNone(checks(overlay).databaseLogins(), overlay + ": database logins");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void kafkaClientsSpeakTheListenersProtocol(String overlay) {
+        assertNone(checks(overlay).kafkaClientSecurity(), overlay + ": Kafka client security");
+    }
+
     @Test
     void prodRunsTwoRelaysAndAReplicaOfEveryDatabase() {
         Manifests prod = rendered("prod");
