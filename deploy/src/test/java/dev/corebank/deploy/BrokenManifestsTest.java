@@ -60,7 +60,7 @@ class BrokenManifestsTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            wrong health check path | http://localhost:8082/q/health/ready | http://localhost:8082/q/health/readyz | health check http://localhost:8082/q/health/readyz is not port 8082
+            wrong health check path | 8082; printf 'GET /q/health/ready  | 8082; printf 'GET /q/health/readyz | health check GET /q/health/readyz on port 8082 is not port 8082
             unknown field           | stop_grace_period: 45s              | stop_grace_periods: 45s               | Unsupported config option
             variable not read       | DB_NAME: transfers                  | DB_NAMES: transfers                   | sets DB_NAMES, which transfer-service does not read
             topic not created       | ledger.commands.dlt:3               | ledger.commands.dead:3                | topic ledger.commands.dlt is used but kafka-topics does not create it

@@ -24,6 +24,8 @@ final class ComposeChecks {
             + "apt-get install docker-compose (Debian's package; bin/stack test installs it when it is missing).";
 
     private static final Pattern DB_URL = Pattern.compile("postgresql://([^:/]+):(\\d+)/\\w+");
+    private static final Pattern HEALTH_TCP = Pattern.compile("/dev/tcp/[^/\\s]+/(\\d+)");
+    private static final Pattern HEALTH_GET = Pattern.compile("GET (\\S+) HTTP/1");
     private static final Set<String> READY_CONDITIONS = Set.of("service_healthy", "service_completed_successfully");
 
     private final JsonNode compose;
@@ -98,17 +100,17 @@ final class ComposeChecks {
                 }
             }
 
-            List<String> test = new ArrayList<>();
-            s.at("/healthcheck/test").forEach(t -> test.add(t.asText()));
-            String url = test.stream().filter(t -> t.contains("http://")).findFirst().orElse(null);
-            if (url == null) {
-                problems.add("compose " + n + ": no HTTP health check");
-            } else {
-                URI uri = URI.create(url.substring(url.indexOf("http://")).split("\\s")[0]);
-                if (uri.getPort() != svc.httpPort() || !Set.of(svc.readinessPath(), svc.livenessPath()).contains(uri.getPath())) {
-                    problems.add("compose " + n + ": health check " + uri + " is not port " + svc.httpPort() + " and "
-                            + svc.readinessPath() + " or " + svc.livenessPath());
-                }
+            String test = String.join(" ", iterable(s.at("/healthcheck/test")));
+            Matcher tcp = HEALTH_TCP.matcher(test);
+            Matcher get = HEALTH_GET.matcher(test);
+            if (!tcp.find() || !get.find()) {
+                problems.add("compose " + n + ": no HTTP health check (GET over /dev/tcp/<host>/<port>)");
+            } else if (Integer.parseInt(tcp.group(1)) != svc.httpPort()
+                    || !Set.of(svc.readinessPath(), svc.livenessPath()).contains(get.group(1))) {
+                problems.add("compose " + n + ": health check GET " + get.group(1) + " on port " + tcp.group(1) + " is not port "
+                        + svc.httpPort() + " and " + svc.readinessPath() + " or " + svc.livenessPath());
+            } else if (!test.contains(" 200 ")) {
+                problems.add("compose " + n + ": health check does not require status 200");
             }
             boolean published = false;
             for (JsonNode p : s.path("ports")) {
@@ -128,6 +130,12 @@ final class ComposeChecks {
         }
         problems.addAll(topics(k8sPartitions));
         return problems;
+    }
+
+    private static List<String> iterable(JsonNode array) {
+        List<String> items = new ArrayList<>();
+        array.forEach(i -> items.add(i.asText()));
+        return items;
     }
 
     /** A compose duration such as 45s or 1m30s, in whole seconds. */
