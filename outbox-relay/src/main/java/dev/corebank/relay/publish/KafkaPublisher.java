@@ -1,5 +1,6 @@
 package dev.corebank.relay.publish;
 
+import dev.corebank.platform.kafka.KafkaSecurity;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;
@@ -47,6 +48,7 @@ public class KafkaPublisher {
     private static Producer<String, byte[]> producer(Map<String, Object> kafkaConfig) {
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaConfig.get("bootstrap.servers"));
+        config.putAll(KafkaSecurity.settings(kafkaConfig));
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);

@@ -1,5 +1,6 @@
 package dev.corebank.platform.health;
 
+import dev.corebank.platform.kafka.KafkaSecurity;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
@@ -74,6 +75,7 @@ public class KafkaReadinessCheck implements AsyncHealthCheck {
     private static Map<String, Object> adminConfig(Map<String, Object> kafkaConfig, HealthConfig config) {
         Map<String, Object> props = new HashMap<>();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaConfig.get("bootstrap.servers"));
+        props.putAll(KafkaSecurity.settings(kafkaConfig));
         int timeoutMs = (int) config.kafkaTimeout().toMillis();
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
