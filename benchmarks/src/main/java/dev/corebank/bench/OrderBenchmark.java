@@ -347,8 +347,8 @@ public final class OrderBenchmark {
                         + " unit each%n", stockAtStart - shelves[0], shelves[1], confirmed);
         System.out.printf("check: merchant account received %,d minor units, against %,d CONFIRMED orders x %d = %,d%n",
                 received, confirmed, PRICE, confirmed * PRICE);
-        System.out.printf("check: order events read twice for one order %,d; events for orders the client has no id"
-                + " for %,d%n", load.duplicates(), load.unmatched());
+        System.out.printf("check: order events read twice for one order %,d; events read for orders the client had"
+                + " given up on at a drain limit, or never learned the id of, %,d%n", load.duplicates(), load.unmatched());
     }
 
     private static Map<String, Long> statuses(Connection db) throws SQLException {

@@ -242,7 +242,10 @@ final class OrderLoad implements AutoCloseable {
         }
     }
 
-    /** Events read for orders this client never learned the id of (a request that failed after the order was made). */
+    /**
+     * Events read for orders this client gave up on at a drain limit, or never learned the id of (a request that
+     * failed after the order was made).
+     */
     long unmatched() {
         synchronized (awaiting) {
             return early.size();
