@@ -56,15 +56,24 @@ class IdempotencyTest {
         UUID customer = ledger.openAccount("EUR", 1_000);
         String sku = Orders.product(100, 5, merchant);
         String key = UUID.randomUUID().toString();
-        Orders.place(key, customer, sku);
-        String before = Orders.footprint(pool);
+        // Finished first, so its own saga writes nothing more while the second request is judged.
+        Orders.awaitFinal(Orders.place(key, customer, sku).jsonPath().getString("id"), java.time.Duration.ofSeconds(60));
+        String before = footprint(customer, key);
 
         Response reused = Orders.place(key, customer, List.of(Map.of("sku", sku, "quantity", 2)), null);
 
         assertEquals(422, reused.statusCode(), reused.asString());
         assertEquals("application/problem+json", reused.contentType());
         assertTrue(reused.jsonPath().getString("type").endsWith("/idempotency-key-reused"));
-        assertEquals(before, Orders.footprint(pool));
+        assertEquals(before, footprint(customer, key));
+        assertEquals(4, Orders.stock(sku), "only the first order's unit is gone");
+    }
+
+    /** What this customer's requests wrote: other tests' sagas may still be writing elsewhere meanwhile. */
+    private String footprint(UUID customer, String key) {
+        return "orders=" + Orders.count(pool, "SELECT count(*) FROM orders WHERE customer_account_id = $1", customer)
+                + " keys=" + Orders.count(pool, "SELECT count(*) FROM order_requests WHERE key = $1", key)
+                + " commands=" + Orders.count(pool, "SELECT count(*) FROM outbox WHERE aggregate_id = $1", customer.toString());
     }
 
     @Test

@@ -12,7 +12,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 /** The products and orders API as the tests use it, plus counts straight from the service's database. */
 final class Orders {
@@ -85,12 +84,5 @@ final class Orders {
         return pool.preparedQuery(sql).execute(Tuple.from(params))
                 .await().atMost(Duration.ofSeconds(10))
                 .iterator().next().getLong(0);
-    }
-
-    /** Rows of every table a request could write, to show a refused request wrote nothing. */
-    static String footprint(Pool pool) {
-        return List.of("products", "orders", "order_requests", "outbox").stream()
-                .map(table -> table + "=" + count(pool, "SELECT count(*) FROM " + table))
-                .collect(Collectors.joining(", "));
     }
 }
