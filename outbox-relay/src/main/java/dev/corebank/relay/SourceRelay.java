@@ -6,6 +6,7 @@ import dev.corebank.relay.lane.Rounds;
 import dev.corebank.relay.publish.CloudEventRecords;
 import dev.corebank.relay.publish.KafkaPublisher;
 import dev.corebank.relay.source.OutboxRepository;
+import dev.corebank.relay.source.OutboxRepository.Session;
 import dev.corebank.relay.source.OutboxRow;
 import dev.corebank.relay.source.RelayConfig;
 import io.micrometer.core.instrument.Counter;
@@ -73,6 +74,9 @@ final class SourceRelay {
     private Context context;
     private Executor onContext;
     private PgConnection owner;
+    private Session ownerSession;
+    /** Sessions of owner connections given up on, which may still hold lane locks: ended on the next connection. */
+    private final List<Session> abandoned = new ArrayList<>();
     private PgSubscriber subscriber;
     private boolean rebalancing;
     private boolean saving;
@@ -155,6 +159,7 @@ final class SourceRelay {
     private Uni<Void> closeOwner() {
         PgConnection connection = owner;
         owner = null;
+        ownerSession = null;
         return connection == null ? Uni.createFrom().voidItem() : connection.close();
     }
 
@@ -391,6 +396,7 @@ final class SourceRelay {
         }
         rebalancing = true;
         ownerConnection()
+                .call(this::endAbandoned)
                 .chain(connection -> outbox.peers(connection, LANE_OWNER)
                         .chain(instances -> holdFairShare(connection, instances)))
                 // A half-open owner connection would hang here, and its locks may already be gone: give up
@@ -424,21 +430,61 @@ final class SourceRelay {
         return PgConnection.connect(vertx, new PgConnectOptions(connectOptions)
                         .setTcpKeepAlive(true)
                         .addProperty("application_name", LANE_OWNER))
-                .emitOn(onContext)
-                .invoke(connection -> {
-                    owner = connection;
-                    connection.closeHandler(() -> {
-                        if (owner == connection) {
-                            ownerLost();
-                        }
-                    });
-                });
+                .chain(connection -> outbox.session(connection)
+                        .onFailure().call(connection::close)
+                        .emitOn(onContext)
+                        .map(session -> {
+                            owner = connection;
+                            ownerSession = session;
+                            connection.closeHandler(() -> {
+                                if (owner == connection) {
+                                    ownerLost();
+                                }
+                            });
+                            return connection;
+                        }));
     }
 
-    /** The owner session ended, and with it every lane lock: peers may already be publishing those lanes. */
+    /**
+     * Ends the sessions of the owner connections this instance gave up on. Closing a connection that stopped
+     * answering ends its server session only if the close gets through; when it does not (a half-open
+     * connection), that session lives on with every lane lock it held, until the server notices, which with
+     * default keepalives takes hours. Meanwhile no instance, this one on its new connection included, could
+     * take those lanes. A session already gone is simply forgotten.
+     */
+    private Uni<Void> endAbandoned(PgConnection connection) {
+        if (abandoned.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.join().all(List.copyOf(abandoned).stream().map(session -> endAbandoned(connection, session)).toList())
+                .andFailFast()
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> endAbandoned(PgConnection connection, Session session) {
+        return outbox.end(connection, session)
+                .emitOn(onContext)
+                .invoke(ended -> {
+                    abandoned.remove(session);
+                    if (ended) {
+                        LOG.warnf("%s: ended lane-owner session %d, given up on but still open on the server, and the lane"
+                                + " locks it held", source, session.pid());
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    /**
+     * The owner connection closed, or was given up on: its lane locks are gone, or go once its session is ended
+     * ({@link #endAbandoned}), so peers may already be publishing those lanes.
+     */
     private void ownerLost() {
         LOG.warnf("%s: lost the lane-owner connection; lanes %s go back to the pool", source, ownedLanes());
         owner = null;
+        if (ownerSession != null) {
+            abandoned.add(ownerSession);
+            ownerSession = null;
+        }
         List<Lane> lost = owned();
         for (Lane lane : lanes) {
             lane.disown();

@@ -156,9 +156,19 @@ class RelayIT {
 
             // Every connection the relay has to its source stops answering, without closing; new ones work.
             proxy.freeze();
+            // The event comes only once the relay has given up the frozen lane-owner connection, and with it every
+            // lane: it must then be published on lanes taken again over a new connection. (Appended at once, it
+            // raced the give-up: a round on a fresh pooled connection could publish it in the seconds before.)
+            await().alias("relay frozen gives up its lane-owner connection (log " + log("frozen") + ")")
+                    .atMost(WAIT)
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> Files.readString(log("frozen")).contains("lost the lane-owner connection"));
             appendOne(frozenTopic, "after");
 
             TopicReader.readKey(stack.kafkaBootstrap(), frozenTopic, "after", Duration.ofSeconds(60));
+            await().alias("relay frozen owns all 32 lanes again")
+                    .atMost(WAIT)
+                    .untilAsserted(() -> assertEquals(32, relay.lanesOwned(SOURCE).size(), "lanes owned"));
         }
     }
 
