@@ -107,7 +107,8 @@ class RelayIT {
         RelayProcess b = RelayProcess.start("b", stack, SOURCE, sourceDb, log("b"));
         RelayProcess restarted = null;
         try {
-            await().atMost(WAIT).untilAsserted(() -> assertSplit(a.lanesOwned(SOURCE), b.lanesOwned(SOURCE)));
+            await().alias("relays a and b split the 32 lanes").atMost(WAIT)
+                    .untilAsserted(() -> assertSplit(a.lanesOwned(SOURCE), b.lanesOwned(SOURCE)));
 
             AtomicInteger committed = new AtomicInteger();
             CompletableFuture<Void> writers = Multi.createFrom().range(0, EVENTS)
@@ -258,6 +259,11 @@ class RelayIT {
                 }
                 consumer.commitSync();
             }
+        }
+        long received = countReceived();
+        if (received < EVENTS) {
+            throw new AssertionError("the consumer applied " + received + " of " + EVENTS + " events within 3 minutes ("
+                    + seen + " records seen on " + topic + "); relay logs in " + log("a").getParent());
         }
         int duplicates = (int) registry.counter("inbox.messages", "consumer", "relay-it", "outcome", "duplicate").count();
         return new Consumed(seen, duplicates);
