@@ -78,6 +78,8 @@ final class SourceRelay {
     /** Sessions of owner connections given up on, which may still hold lane locks: ended on the next connection. */
     private final List<Session> abandoned = new ArrayList<>();
     private PgSubscriber subscriber;
+    private boolean checkingListen;
+    private boolean stopping;
     private boolean rebalancing;
     private boolean saving;
     private final List<Long> timers = new ArrayList<>();
@@ -130,7 +132,10 @@ final class SourceRelay {
         onContext = task -> context.runOnContext(ignored -> task.run());
         context.runOnContext(ignored -> {
             listen();
-            timers.add(vertx.setPeriodic(config.rebalanceInterval().toMillis(), id -> rebalance()));
+            timers.add(vertx.setPeriodic(config.rebalanceInterval().toMillis(), id -> {
+                rebalance();
+                checkListening();
+            }));
             timers.add(vertx.setPeriodic(config.pollInterval().toMillis(), id -> poll()));
             timers.add(vertx.setPeriodic(config.cursorSaveInterval().toMillis(), id -> saveCursors()));
             rebalance();
@@ -147,7 +152,10 @@ final class SourceRelay {
         }
         return Uni.createFrom().voidItem()
                 .emitOn(onContext)
-                .invoke(() -> timers.forEach(vertx::cancelTimer))
+                .invoke(() -> {
+                    stopping = true;
+                    timers.forEach(vertx::cancelTimer);
+                })
                 .chain(() -> save(owned()).onFailure().recoverWithNull())
                 .invoke(() -> List.of(lanes).forEach(Lane::disown))
                 .call(() -> subscriber == null ? Uni.createFrom().voidItem() : subscriber.close())
@@ -193,6 +201,37 @@ final class SourceRelay {
                 ignored -> LOG.infof("%s: listening for outbox notifications", source),
                 e -> LOG.warnf("%s: LISTEN failed (%s); polling every %s until it reconnects", source, e.getMessage(),
                         config.pollInterval()));
+    }
+
+    /**
+     * A round trip on the LISTEN connection, once per rebalance. One that stopped answering without closing (a
+     * half-open connection) would otherwise never be replaced: the subscriber reconnects only once its connection
+     * has closed, which a close that gets no answer never completes, and until then every notification is lost,
+     * each new row waiting for the poll. So a new subscriber listens on a new connection (and polls once it does);
+     * the old one is closed without waiting for it.
+     */
+    private void checkListening() {
+        PgConnection connection = subscriber == null ? null : subscriber.actualConnection();
+        if (connection == null || checkingListen || stopping) {
+            return;
+        }
+        checkingListen = true;
+        outbox.ping(connection)
+                .ifNoItem().after(config.rebalanceInterval().multipliedBy(3))
+                .failWith(() -> new IllegalStateException("LISTEN connection does not answer; listening on a new one"))
+                .emitOn(onContext)
+                .subscribe().with(
+                        ignored -> checkingListen = false,
+                        e -> {
+                            checkingListen = false;
+                            if (stopping) {
+                                return;
+                            }
+                            failed(e);
+                            PgSubscriber stale = subscriber;
+                            listen();
+                            stale.close().subscribe().with(ignored -> { }, ignored -> { });
+                        });
     }
 
     private void notified(String payload) {
@@ -397,12 +436,8 @@ final class SourceRelay {
         rebalancing = true;
         ownerConnection()
                 .call(this::endAbandoned)
-                .chain(connection -> outbox.peers(connection, LANE_OWNER)
+                .chain(connection -> answered(outbox.peers(connection, LANE_OWNER))
                         .chain(instances -> holdFairShare(connection, instances)))
-                // A half-open owner connection would hang here, and its locks may already be gone: give up
-                // on it, which drops every lane, rather than keep publishing lanes peers may have taken.
-                .ifNoItem().after(config.rebalanceInterval().multipliedBy(3))
-                .failWith(() -> new IllegalStateException("lane-owner connection does not answer"))
                 .emitOn(onContext)
                 .subscribe().with(
                         ignored -> rebalancing = false,
@@ -412,6 +447,19 @@ final class SourceRelay {
                             failed(e);
                             dropOwner();
                         });
+    }
+
+    /**
+     * A statement on the owner connection, failed if it goes unanswered for 3 rebalance intervals. A half-open
+     * owner connection would hang it for ever, and its locks may already be gone: the rebalance fails, which drops
+     * the connection and every lane, rather than keep publishing lanes peers may have taken. Each statement is
+     * bounded, not the rebalance as a whole: taking 32 lanes one by one on a busy machine may take longer than
+     * that, and giving all of them up for it would only start the same work again.
+     */
+    private <T> Uni<T> answered(Uni<T> statement) {
+        return statement
+                .ifNoItem().after(config.rebalanceInterval().multipliedBy(3))
+                .failWith(() -> new IllegalStateException("lane-owner connection does not answer"));
     }
 
     /** Closes the owner connection; its close handler disowns every lane. */
@@ -430,7 +478,7 @@ final class SourceRelay {
         return PgConnection.connect(vertx, new PgConnectOptions(connectOptions)
                         .setTcpKeepAlive(true)
                         .addProperty("application_name", LANE_OWNER))
-                .chain(connection -> outbox.session(connection)
+                .chain(connection -> answered(outbox.session(connection))
                         .onFailure().call(connection::close)
                         .emitOn(onContext)
                         .map(session -> {
@@ -462,7 +510,7 @@ final class SourceRelay {
     }
 
     private Uni<Void> endAbandoned(PgConnection connection, Session session) {
-        return outbox.end(connection, session)
+        return answered(outbox.end(connection, session))
                 .emitOn(onContext)
                 .invoke(ended -> {
                     abandoned.remove(session);
@@ -522,7 +570,7 @@ final class SourceRelay {
             return Uni.createFrom().voidItem();
         }
         Lane lane = candidates.get(next);
-        return outbox.tryOwn(connection, lane.id())
+        return answered(outbox.tryOwn(connection, lane.id()))
                 .chain(got -> got ? take(connection, lane).replaceWith(1) : Uni.createFrom().item(0))
                 .chain(taken -> takeFrom(connection, candidates, next + 1, wanted - taken));
     }
@@ -544,7 +592,7 @@ final class SourceRelay {
                     }
                 })
                 .replaceWithVoid()
-                .onFailure().call(() -> outbox.release(connection, lane.id()));
+                .onFailure().call(() -> answered(outbox.release(connection, lane.id())));
     }
 
     private void giveBack(Lane lane) {
@@ -578,7 +626,7 @@ final class SourceRelay {
         save(List.of(lane))
                 .onFailure().invoke(this::failed)
                 .onFailure().recoverWithNull()
-                .chain(() -> outbox.release(connection, lane.id()))
+                .chain(() -> answered(outbox.release(connection, lane.id())))
                 .emitOn(onContext)
                 .subscribe().with(
                         released -> {

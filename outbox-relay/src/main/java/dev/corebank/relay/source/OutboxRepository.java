@@ -49,6 +49,7 @@ public final class OutboxRepository {
     // makes it this one. Same role, so no privilege beyond the relay's own is needed to end it.
     private static final String SESSION = """
             SELECT pg_backend_pid() AS pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()""";
+    private static final String PING = "SELECT 1";
     private static final String END_SESSION = """
             SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE pid = $1 AND backend_start = $2""";
 
@@ -133,5 +134,10 @@ public final class OutboxRepository {
         return client.preparedQuery(END_SESSION)
                 .execute(Tuple.of(session.pid(), session.started()))
                 .map(rows -> rows.iterator().hasNext() && rows.iterator().next().getBoolean("ended"));
+    }
+
+    /** A round trip on {@code connection}, for telling one that still answers from one that stopped. */
+    public Uni<Void> ping(SqlClient connection) {
+        return connection.query(PING).execute().replaceWithVoid();
     }
 }
