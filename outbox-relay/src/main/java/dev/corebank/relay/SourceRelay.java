@@ -479,7 +479,8 @@ final class SourceRelay {
                         .setTcpKeepAlive(true)
                         .addProperty("application_name", LANE_OWNER))
                 .chain(connection -> answered(outbox.session(connection))
-                        .onFailure().call(connection::close)
+                        // Not waited for: a connection that does not answer never completes its close.
+                        .onFailure().invoke(() -> connection.close().subscribe().with(ignored -> { }, ignored -> { }))
                         .emitOn(onContext)
                         .map(session -> {
                             owner = connection;
