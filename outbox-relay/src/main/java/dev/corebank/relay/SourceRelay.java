@@ -6,6 +6,7 @@ import dev.corebank.relay.lane.Rounds;
 import dev.corebank.relay.publish.CloudEventRecords;
 import dev.corebank.relay.publish.KafkaPublisher;
 import dev.corebank.relay.source.OutboxRepository;
+import dev.corebank.relay.source.OutboxRepository.Session;
 import dev.corebank.relay.source.OutboxRow;
 import dev.corebank.relay.source.RelayConfig;
 import io.micrometer.core.instrument.Counter;
@@ -73,7 +74,12 @@ final class SourceRelay {
     private Context context;
     private Executor onContext;
     private PgConnection owner;
+    private Session ownerSession;
+    /** Sessions of owner connections given up on, which may still hold lane locks: ended on the next connection. */
+    private final List<Session> abandoned = new ArrayList<>();
     private PgSubscriber subscriber;
+    private boolean checkingListen;
+    private boolean stopping;
     private boolean rebalancing;
     private boolean saving;
     private final List<Long> timers = new ArrayList<>();
@@ -126,7 +132,10 @@ final class SourceRelay {
         onContext = task -> context.runOnContext(ignored -> task.run());
         context.runOnContext(ignored -> {
             listen();
-            timers.add(vertx.setPeriodic(config.rebalanceInterval().toMillis(), id -> rebalance()));
+            timers.add(vertx.setPeriodic(config.rebalanceInterval().toMillis(), id -> {
+                rebalance();
+                checkListening();
+            }));
             timers.add(vertx.setPeriodic(config.pollInterval().toMillis(), id -> poll()));
             timers.add(vertx.setPeriodic(config.cursorSaveInterval().toMillis(), id -> saveCursors()));
             rebalance();
@@ -143,7 +152,10 @@ final class SourceRelay {
         }
         return Uni.createFrom().voidItem()
                 .emitOn(onContext)
-                .invoke(() -> timers.forEach(vertx::cancelTimer))
+                .invoke(() -> {
+                    stopping = true;
+                    timers.forEach(vertx::cancelTimer);
+                })
                 .chain(() -> save(owned()).onFailure().recoverWithNull())
                 .invoke(() -> List.of(lanes).forEach(Lane::disown))
                 .call(() -> subscriber == null ? Uni.createFrom().voidItem() : subscriber.close())
@@ -155,6 +167,7 @@ final class SourceRelay {
     private Uni<Void> closeOwner() {
         PgConnection connection = owner;
         owner = null;
+        ownerSession = null;
         return connection == null ? Uni.createFrom().voidItem() : connection.close();
     }
 
@@ -188,6 +201,37 @@ final class SourceRelay {
                 ignored -> LOG.infof("%s: listening for outbox notifications", source),
                 e -> LOG.warnf("%s: LISTEN failed (%s); polling every %s until it reconnects", source, e.getMessage(),
                         config.pollInterval()));
+    }
+
+    /**
+     * A round trip on the LISTEN connection, once per rebalance. One that stopped answering without closing (a
+     * half-open connection) would otherwise never be replaced: the subscriber reconnects only once its connection
+     * has closed, which a close that gets no answer never completes, and until then every notification is lost,
+     * each new row waiting for the poll. So a new subscriber listens on a new connection (and polls once it does);
+     * the old one is closed without waiting for it.
+     */
+    private void checkListening() {
+        PgConnection connection = subscriber == null ? null : subscriber.actualConnection();
+        if (connection == null || checkingListen || stopping) {
+            return;
+        }
+        checkingListen = true;
+        outbox.ping(connection)
+                .ifNoItem().after(config.rebalanceInterval().multipliedBy(3))
+                .failWith(() -> new IllegalStateException("LISTEN connection does not answer; listening on a new one"))
+                .emitOn(onContext)
+                .subscribe().with(
+                        ignored -> checkingListen = false,
+                        e -> {
+                            checkingListen = false;
+                            if (stopping) {
+                                return;
+                            }
+                            failed(e);
+                            PgSubscriber stale = subscriber;
+                            listen();
+                            stale.close().subscribe().with(ignored -> { }, ignored -> { });
+                        });
     }
 
     private void notified(String payload) {
@@ -391,12 +435,9 @@ final class SourceRelay {
         }
         rebalancing = true;
         ownerConnection()
-                .chain(connection -> outbox.peers(connection, LANE_OWNER)
+                .call(this::endAbandoned)
+                .chain(connection -> answered(outbox.peers(connection, LANE_OWNER))
                         .chain(instances -> holdFairShare(connection, instances)))
-                // A half-open owner connection would hang here, and its locks may already be gone: give up
-                // on it, which drops every lane, rather than keep publishing lanes peers may have taken.
-                .ifNoItem().after(config.rebalanceInterval().multipliedBy(3))
-                .failWith(() -> new IllegalStateException("lane-owner connection does not answer"))
                 .emitOn(onContext)
                 .subscribe().with(
                         ignored -> rebalancing = false,
@@ -406,6 +447,19 @@ final class SourceRelay {
                             failed(e);
                             dropOwner();
                         });
+    }
+
+    /**
+     * A statement on the owner connection, failed if it goes unanswered for 3 rebalance intervals. A half-open
+     * owner connection would hang it for ever, and its locks may already be gone: the rebalance fails, which drops
+     * the connection and every lane, rather than keep publishing lanes peers may have taken. Each statement is
+     * bounded, not the rebalance as a whole: taking 32 lanes one by one on a busy machine may take longer than
+     * that, and giving all of them up for it would only start the same work again.
+     */
+    private <T> Uni<T> answered(Uni<T> statement) {
+        return statement
+                .ifNoItem().after(config.rebalanceInterval().multipliedBy(3))
+                .failWith(() -> new IllegalStateException("lane-owner connection does not answer"));
     }
 
     /** Closes the owner connection; its close handler disowns every lane. */
@@ -424,21 +478,62 @@ final class SourceRelay {
         return PgConnection.connect(vertx, new PgConnectOptions(connectOptions)
                         .setTcpKeepAlive(true)
                         .addProperty("application_name", LANE_OWNER))
-                .emitOn(onContext)
-                .invoke(connection -> {
-                    owner = connection;
-                    connection.closeHandler(() -> {
-                        if (owner == connection) {
-                            ownerLost();
-                        }
-                    });
-                });
+                .chain(connection -> answered(outbox.session(connection))
+                        // Not waited for: a connection that does not answer never completes its close.
+                        .onFailure().invoke(() -> connection.close().subscribe().with(ignored -> { }, ignored -> { }))
+                        .emitOn(onContext)
+                        .map(session -> {
+                            owner = connection;
+                            ownerSession = session;
+                            connection.closeHandler(() -> {
+                                if (owner == connection) {
+                                    ownerLost();
+                                }
+                            });
+                            return connection;
+                        }));
     }
 
-    /** The owner session ended, and with it every lane lock: peers may already be publishing those lanes. */
+    /**
+     * Ends the sessions of the owner connections this instance gave up on. Closing a connection that stopped
+     * answering ends its server session only if the close gets through; when it does not (a half-open
+     * connection), that session lives on with every lane lock it held, until the server notices, which with
+     * default keepalives takes hours. Meanwhile no instance, this one on its new connection included, could
+     * take those lanes. A session already gone is simply forgotten.
+     */
+    private Uni<Void> endAbandoned(PgConnection connection) {
+        if (abandoned.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.join().all(List.copyOf(abandoned).stream().map(session -> endAbandoned(connection, session)).toList())
+                .andFailFast()
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> endAbandoned(PgConnection connection, Session session) {
+        return answered(outbox.end(connection, session))
+                .emitOn(onContext)
+                .invoke(ended -> {
+                    abandoned.remove(session);
+                    if (ended) {
+                        LOG.warnf("%s: ended lane-owner session %d, given up on but still open on the server, and the lane"
+                                + " locks it held", source, session.pid());
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    /**
+     * The owner connection closed, or was given up on: its lane locks are gone, or go once its session is ended
+     * ({@link #endAbandoned}), so peers may already be publishing those lanes.
+     */
     private void ownerLost() {
         LOG.warnf("%s: lost the lane-owner connection; lanes %s go back to the pool", source, ownedLanes());
         owner = null;
+        if (ownerSession != null) {
+            abandoned.add(ownerSession);
+            ownerSession = null;
+        }
         List<Lane> lost = owned();
         for (Lane lane : lanes) {
             lane.disown();
@@ -476,7 +571,7 @@ final class SourceRelay {
             return Uni.createFrom().voidItem();
         }
         Lane lane = candidates.get(next);
-        return outbox.tryOwn(connection, lane.id())
+        return answered(outbox.tryOwn(connection, lane.id()))
                 .chain(got -> got ? take(connection, lane).replaceWith(1) : Uni.createFrom().item(0))
                 .chain(taken -> takeFrom(connection, candidates, next + 1, wanted - taken));
     }
@@ -498,7 +593,7 @@ final class SourceRelay {
                     }
                 })
                 .replaceWithVoid()
-                .onFailure().call(() -> outbox.release(connection, lane.id()));
+                .onFailure().call(() -> answered(outbox.release(connection, lane.id())));
     }
 
     private void giveBack(Lane lane) {
@@ -532,7 +627,7 @@ final class SourceRelay {
         save(List.of(lane))
                 .onFailure().invoke(this::failed)
                 .onFailure().recoverWithNull()
-                .chain(() -> outbox.release(connection, lane.id()))
+                .chain(() -> answered(outbox.release(connection, lane.id())))
                 .emitOn(onContext)
                 .subscribe().with(
                         released -> {

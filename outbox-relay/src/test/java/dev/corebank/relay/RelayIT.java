@@ -107,7 +107,8 @@ class RelayIT {
         RelayProcess b = RelayProcess.start("b", stack, SOURCE, sourceDb, log("b"));
         RelayProcess restarted = null;
         try {
-            await().atMost(WAIT).untilAsserted(() -> assertSplit(a.lanesOwned(SOURCE), b.lanesOwned(SOURCE)));
+            await().alias("relays a and b split the 32 lanes").atMost(WAIT)
+                    .untilAsserted(() -> assertSplit(a.lanesOwned(SOURCE), b.lanesOwned(SOURCE)));
 
             AtomicInteger committed = new AtomicInteger();
             CompletableFuture<Void> writers = Multi.createFrom().range(0, EVENTS)
@@ -156,9 +157,19 @@ class RelayIT {
 
             // Every connection the relay has to its source stops answering, without closing; new ones work.
             proxy.freeze();
+            // The event comes only once the relay has given up the frozen lane-owner connection, and with it every
+            // lane: it must then be published on lanes taken again over a new connection. (Appended at once, it
+            // raced the give-up: a round on a fresh pooled connection could publish it in the seconds before.)
+            await().alias("relay frozen gives up its lane-owner connection (log " + log("frozen") + ")")
+                    .atMost(WAIT)
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> Files.readString(log("frozen")).contains("lost the lane-owner connection"));
             appendOne(frozenTopic, "after");
 
             TopicReader.readKey(stack.kafkaBootstrap(), frozenTopic, "after", Duration.ofSeconds(60));
+            await().alias("relay frozen owns all 32 lanes again")
+                    .atMost(WAIT)
+                    .untilAsserted(() -> assertEquals(32, relay.lanesOwned(SOURCE).size(), "lanes owned"));
         }
     }
 
@@ -248,6 +259,11 @@ class RelayIT {
                 }
                 consumer.commitSync();
             }
+        }
+        long received = countReceived();
+        if (received < EVENTS) {
+            throw new AssertionError("the consumer applied " + received + " of " + EVENTS + " events within 3 minutes ("
+                    + seen + " records seen on " + topic + "); relay logs in " + log("a").getParent());
         }
         int duplicates = (int) registry.counter("inbox.messages", "consumer", "relay-it", "outcome", "duplicate").count();
         return new Consumed(seen, duplicates);

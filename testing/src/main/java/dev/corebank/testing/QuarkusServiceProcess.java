@@ -58,7 +58,9 @@ public abstract class QuarkusServiceProcess implements AutoCloseable {
                 "-Dquarkus.datasource.jdbc.url=" + stack.jdbcUrl(database),
                 "-Dquarkus.datasource.reactive.url=" + stack.reactiveUrl(database),
                 "-Dquarkus.redis.hosts=" + stack.redisUrl(),
-                "-Dkafka.bootstrap.servers=" + stack.kafkaBootstrap()));
+                "-Dkafka.bootstrap.servers=" + stack.kafkaBootstrap(),
+                // Its log is read when a test fails: the Kafka clients' INFO lines would bury the service's own.
+                "-Dquarkus.log.category.\"org.apache.kafka\".level=WARN"));
         command.addAll(settings);
         String extra = System.getProperty(service.optsProperty(), "").trim();
         if (!extra.isEmpty()) {

@@ -61,7 +61,9 @@ public final class RelayProcess implements AutoCloseable {
                 "-Dquarkus.http.port=" + port,
                 "-Dkafka.bootstrap.servers=" + stack.kafkaBootstrap(),
                 "-Dcorebank.relay.poll-interval=1s",
-                "-Dcorebank.relay.rebalance-interval=1s"));
+                "-Dcorebank.relay.rebalance-interval=1s",
+                // Its log is read when a test fails: the Kafka clients' INFO lines would bury the relay's own.
+                "-Dquarkus.log.category.\"org.apache.kafka\".level=WARN"));
         sources.forEach((source, url) -> command.add("-Dcorebank.relay.sources." + source + ".url=" + url));
         command.addAll(settings);
         // Extra relay settings for experiments, e.g. -Drelay.opts=-Dcorebank.relay.drain-groups=2,-Dcorebank.relay.batch-size=1000.

@@ -6,6 +6,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,6 +45,21 @@ public final class OutboxRepository {
             SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1""";
     private static final String TRY_OWN = "SELECT pg_try_advisory_lock($1, $2) AS owned";
     private static final String RELEASE = "SELECT pg_advisory_unlock($1, $2) AS released";
+    // A pid alone may since name another session (the server restarted, or the pid was reused): the start time
+    // makes it this one. Same role, so no privilege beyond the relay's own is needed to end it.
+    private static final String SESSION = """
+            SELECT pg_backend_pid() AS pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()""";
+    private static final String PING = "SELECT 1";
+    private static final String END_SESSION = """
+            SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE pid = $1 AND backend_start = $2""";
+
+    /** One server session, told apart from any later one with the same pid by when it started. */
+    public record Session(int pid, OffsetDateTime started) {
+
+        static Session from(Row row) {
+            return new Session(row.getInteger("pid"), row.getOffsetDateTime("backend_start"));
+        }
+    }
 
     private final Pool pool;
 
@@ -101,5 +117,27 @@ public final class OutboxRepository {
         return owner.preparedQuery(RELEASE)
                 .execute(Tuple.of(OutboxLanes.OWNER_LOCK, lane))
                 .map(rows -> rows.iterator().next().getBoolean("released"));
+    }
+
+    /** The server session behind {@code connection}. */
+    public Uni<Session> session(SqlClient connection) {
+        return connection.query(SESSION)
+                .execute()
+                .map(rows -> Session.from(rows.iterator().next()));
+    }
+
+    /**
+     * Ends {@code session} if it still exists, and with it every lock it holds. True if it was still there and
+     * is being terminated, false if it was gone already.
+     */
+    public Uni<Boolean> end(SqlClient client, Session session) {
+        return client.preparedQuery(END_SESSION)
+                .execute(Tuple.of(session.pid(), session.started()))
+                .map(rows -> rows.iterator().hasNext() && rows.iterator().next().getBoolean("ended"));
+    }
+
+    /** A round trip on {@code connection}, for telling one that still answers from one that stopped. */
+    public Uni<Void> ping(SqlClient connection) {
+        return connection.query(PING).execute().replaceWithVoid();
     }
 }

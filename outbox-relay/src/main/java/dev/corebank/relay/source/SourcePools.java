@@ -1,5 +1,7 @@
 package dev.corebank.relay.source;
 
+import io.smallrye.mutiny.TimeoutException;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.PgBuilder;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -7,10 +9,12 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.PoolOptions;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
 /** One connection pool per configured source database, on Quarkus's own Vert.x instance. */
 @Singleton
@@ -18,6 +22,9 @@ public class SourcePools {
 
     /** Every pooled relay connection says who it is, so operators can tell it apart in pg_stat_activity. */
     public static final String APPLICATION_NAME = "corebank-outbox-relay";
+
+    private static final Logger LOG = Logger.getLogger(SourcePools.class);
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
 
     private final RelayConfig config;
     private final Map<String, Pool> pools;
@@ -39,9 +46,24 @@ public class SourcePools {
         return connectOptions(config, config.sources().get(name));
     }
 
+    /**
+     * Closes every pool, waiting a few seconds at most. A connection that stopped answering never completes its
+     * close, and a pool's close waits for all its connections: unbounded, that held shutdown until the process was
+     * killed. The process exiting closes whatever is left.
+     */
     @PreDestroy
     void close() {
-        pools.values().forEach(pool -> pool.close().await().indefinitely());
+        if (pools.isEmpty()) {
+            return;
+        }
+        try {
+            Uni.join().all(pools.values().stream().map(Pool::close).toList())
+                    .andCollectFailures()
+                    .await().atMost(CLOSE_WAIT);
+        } catch (TimeoutException e) {
+            LOG.warnf("source pools not closed within %s (a connection that stopped answering); exiting anyway",
+                    CLOSE_WAIT);
+        }
     }
 
     private static PgConnectOptions connectOptions(RelayConfig config, RelayConfig.Source source) {

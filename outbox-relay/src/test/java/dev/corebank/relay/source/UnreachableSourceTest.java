@@ -26,23 +26,28 @@ class UnreachableSourceTest {
         }
     }
 
+    /** Asked again while the reachable source misses the check's few seconds, as it may on a busy machine. */
     @Test
     void readiness_is_down_naming_the_unreachable_source() {
-        given()
-                .when().get("/q/health/ready")
-                .then().statusCode(503)
-                .body("checks.find { it.name == 'Outbox source databases' }.status", equalTo("DOWN"))
-                .body("checks.find { it.name == 'Outbox source databases' }.data.ghost", startsWith("DOWN: "))
-                .body("checks.find { it.name == 'Outbox source databases' }.data.accounts", equalTo("UP"));
+        await().alias("readiness DOWN for ghost alone, accounts UP")
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> given()
+                        .when().get("/q/health/ready")
+                        .then().statusCode(503)
+                        .body("checks.find { it.name == 'Outbox source databases' }.status", equalTo("DOWN"))
+                        .body("checks.find { it.name == 'Outbox source databases' }.data.ghost", startsWith("DOWN: "))
+                        .body("checks.find { it.name == 'Outbox source databases' }.data.accounts", equalTo("UP")));
     }
 
     @Test
     void status_shows_the_source_unreachable_with_its_error() {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given()
-                .when().get("/relay/status")
-                .then().statusCode(200)
-                .body("sources.find { it.name == 'ghost' }.reachable", equalTo(false))
-                .body("sources.find { it.name == 'ghost' }.lastError", notNullValue())
-                .body("sources.find { it.name == 'ghost' }.lastErrorAt", notNullValue()));
+        await().alias("/relay/status shows ghost unreachable with its error")
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> given()
+                        .when().get("/relay/status")
+                        .then().statusCode(200)
+                        .body("sources.find { it.name == 'ghost' }.reachable", equalTo(false))
+                        .body("sources.find { it.name == 'ghost' }.lastError", notNullValue())
+                        .body("sources.find { it.name == 'ghost' }.lastErrorAt", notNullValue()));
     }
 }

@@ -59,7 +59,8 @@ class DeadLetterTest {
             producer.flush();
         }
 
-        await().atMost(WAIT).until(() -> bodies().contains("after"));
+        await().alias("the message after the poison applied (inbox_effects has 'after')").atMost(WAIT)
+                .until(() -> bodies().contains("after"));
         assertEquals(List.of("before", "after"), bodies(), "each good message applied once, in order");
 
         List<ConsumerRecord<String, String>> dead = deadLetters(2);

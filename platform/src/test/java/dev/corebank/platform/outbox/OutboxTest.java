@@ -88,7 +88,8 @@ class OutboxTest {
                     .chain(tx -> outbox.append(secondConnection, later).chain(tx::commit))
                     .subscribeAsCompletionStage();
 
-            await().atMost(WAIT).until(() -> waitsOnAdvisoryLock(secondConnection));
+            await().alias("the second appender waits on its lane's advisory lock").atMost(WAIT)
+                    .until(() -> waitsOnAdvisoryLock(secondConnection));
             assertFalse(second.isDone(), "the second appender must wait while the first is open");
 
             first.commit().await().atMost(WAIT);
