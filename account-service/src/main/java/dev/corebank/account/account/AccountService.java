@@ -1,13 +1,13 @@
 package dev.corebank.account.account;
 
-import dev.corebank.account.ledger.JournalEntry;
-import dev.corebank.account.ledger.JournalRepository;
-import dev.corebank.account.ledger.Ledger;
-import dev.corebank.account.ledger.StatementCursor;
+import dev.corebank.account.journal.JournalEntry;
+import dev.corebank.account.journal.JournalRepository;
+import dev.corebank.account.journal.StatementCursor;
 import dev.corebank.account.readmodel.AccountReadModel;
 import dev.corebank.messages.ledger.AccountChanged;
 import dev.corebank.platform.id.UuidV7;
 import dev.corebank.platform.outbox.Outbox;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Singleton;
@@ -15,27 +15,29 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
-/** Opening, reading and editing accounts. Money moves elsewhere ({@link Ledger}). */
+/** Opening, reading and editing accounts. Money moves elsewhere ({@link dev.corebank.account.ledger.Ledger}). */
 @Singleton
 public class AccountService {
 
     private static final Logger LOG = Logger.getLogger(AccountService.class);
+    private static final int REBUILD_PAGE = 500;
 
     private final Pool pool;
     private final AccountRepository accounts;
     private final AccountReadModel readModel;
-    private final Ledger ledger;
+    private final AccountEvents events;
     private final JournalRepository journal;
     private final Outbox outbox;
 
-    public AccountService(Pool pool, AccountRepository accounts, AccountReadModel readModel, Ledger ledger,
+    public AccountService(Pool pool, AccountRepository accounts, AccountReadModel readModel, AccountEvents events,
             JournalRepository journal, Outbox outbox) {
         this.pool = pool;
         this.accounts = accounts;
         this.readModel = readModel;
-        this.ledger = ledger;
+        this.events = events;
         this.journal = journal;
         this.outbox = outbox;
     }
@@ -45,7 +47,7 @@ public class AccountService {
         Account account = new Account(UuidV7.next(), ownerId, currency, false, 0, 0, overdraftLimit, AccountStatus.OPEN, 0);
         return pool.withTransaction(tx -> accounts.ensureSystemAccount(tx, UuidV7.next(), currency)
                 .chain(() -> accounts.insert(tx, account))
-                .call(opened -> outbox.append(tx, ledger.accountChanged(opened))));
+                .call(opened -> outbox.append(tx, events.changed(opened))));
     }
 
     /**
@@ -98,7 +100,7 @@ public class AccountService {
                     return accounts.edit(tx, id, expectedVersion, nextStatus, nextLimit);
                 })
                 .map(edited -> edited.orElseThrow(() -> new VersionMismatch(expectedVersion)))
-                .call(edited -> outbox.append(tx, ledger.accountChanged(edited))));
+                .call(edited -> outbox.append(tx, events.changed(edited))));
     }
 
     private static void check(Account current, AccountStatus next) {
@@ -112,6 +114,30 @@ public class AccountService {
                 && (current.balance() != 0 || current.held() != 0)) {
             throw new IllegalAccountChange("only an account with no balance and no open holds can be closed; it has "
                     + current.balance() + " and " + current.held() + " held");
+        }
+    }
+
+    /** Writes every account from PostgreSQL to the read model (if newer than Redis has it); returns how many it went through. */
+    public Uni<Long> rebuildReadModel() {
+        AtomicLong seen = new AtomicLong();
+        return Multi.createBy().repeating()
+                .uni(Walk::new, cursor -> accounts.page(pool, cursor.last, REBUILD_PAGE)
+                        .invoke(page -> cursor.advance(page.isEmpty() ? null : page.get(page.size() - 1).id())))
+                .whilst(page -> page.size() == REBUILD_PAGE)
+                .onItem().transformToUniAndConcatenate(page -> readModel.putAll(page.stream().map(Account::changed).toList())
+                        .invoke(() -> seen.addAndGet(page.size())))
+                .collect().last()
+                .map(ignored -> seen.get());
+    }
+
+    /** Where the rebuild's walk through the accounts table is. */
+    private static final class Walk {
+        private UUID last = new UUID(0, 0);
+
+        void advance(UUID next) {
+            if (next != null) {
+                last = next;
+            }
         }
     }
 

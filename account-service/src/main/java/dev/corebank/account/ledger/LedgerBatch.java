@@ -18,6 +18,8 @@ import dev.corebank.account.account.Account;
 import dev.corebank.account.account.AccountStatus;
 import dev.corebank.account.hold.Hold;
 import dev.corebank.account.hold.HoldStatus;
+import dev.corebank.account.journal.JournalEntry;
+import dev.corebank.account.journal.Movement;
 import dev.corebank.messages.ledger.LedgerCommand;
 import dev.corebank.messages.ledger.LedgerCommand.CaptureHold;
 import dev.corebank.messages.ledger.LedgerCommand.PlaceHold;

@@ -1,9 +1,8 @@
-package dev.corebank.account.hold;
+package dev.corebank.account.ledger;
 
 import dev.corebank.account.config.LedgerConfig;
-import dev.corebank.account.ledger.Ledger;
-import dev.corebank.account.ledger.LedgerBatch;
-import dev.corebank.account.ledger.LedgerRejection;
+import dev.corebank.account.hold.Hold;
+import dev.corebank.account.hold.HoldRepository;
 import dev.corebank.messages.ledger.LedgerEvent.HoldExpired;
 import dev.corebank.platform.id.UuidV7;
 import dev.corebank.platform.outbox.OutboxEvent;

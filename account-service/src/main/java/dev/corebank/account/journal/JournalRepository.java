@@ -1,4 +1,4 @@
-package dev.corebank.account.ledger;
+package dev.corebank.account.journal;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;

@@ -1,4 +1,4 @@
-package dev.corebank.account.ledger;
+package dev.corebank.account.journal;
 
 import dev.corebank.account.config.LedgerConfig;
 import dev.corebank.platform.partition.MonthPartitions;

@@ -1,4 +1,4 @@
-package dev.corebank.account.command;
+package dev.corebank.account.ledger;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;

@@ -1,4 +1,4 @@
-package dev.corebank.account.command;
+package dev.corebank.account.ledger;
 
 import java.util.UUID;
 

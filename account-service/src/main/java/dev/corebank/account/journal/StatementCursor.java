@@ -1,4 +1,4 @@
-package dev.corebank.account.ledger;
+package dev.corebank.account.journal;
 
 import dev.corebank.platform.rest.PageToken;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.corebank.account.ledger;
+package dev.corebank.account.journal;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.hasItem;

@@ -1,4 +1,4 @@
-package dev.corebank.account.ledger;
+package dev.corebank.account.journal;
 
 import java.time.Instant;
 import java.util.UUID;
