@@ -1,5 +1,7 @@
-package dev.corebank.account.command;
+package dev.corebank.account.messaging;
 
+import dev.corebank.account.command.CommandProcessor;
+import dev.corebank.account.command.ReceivedCommand;
 import dev.corebank.account.ledger.LockSetChanged;
 import dev.corebank.messages.ledger.LedgerCommand;
 import dev.corebank.platform.inbox.Inbox;

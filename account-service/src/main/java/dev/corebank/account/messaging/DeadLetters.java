@@ -1,4 +1,4 @@
-package dev.corebank.account.command;
+package dev.corebank.account.messaging;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;

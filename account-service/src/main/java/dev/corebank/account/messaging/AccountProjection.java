@@ -1,7 +1,8 @@
-package dev.corebank.account.readmodel;
+package dev.corebank.account.messaging;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corebank.account.readmodel.AccountReadModel;
 import dev.corebank.messages.ledger.AccountChanged;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
