@@ -1,6 +1,6 @@
 package dev.corebank.account.ledger;
 
-import dev.corebank.account.account.Account;
+import dev.corebank.account.accounts.Account;
 import dev.corebank.account.journal.Movement;
 import java.util.UUID;
 

@@ -2,9 +2,9 @@ package dev.corebank.account.ledger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.corebank.account.account.Account;
-import dev.corebank.account.account.AccountNotFound;
-import dev.corebank.account.account.AccountRepository;
+import dev.corebank.account.accounts.Account;
+import dev.corebank.account.accounts.AccountNotFound;
+import dev.corebank.account.accounts.AccountRepository;
 import dev.corebank.account.journal.Movement;
 import dev.corebank.messages.ledger.LedgerEvent;
 import dev.corebank.messages.ledger.LedgerEvent.FundsDeposited;

@@ -1,8 +1,8 @@
 package dev.corebank.account.ledger;
 
-import dev.corebank.account.account.Account;
-import dev.corebank.account.account.AccountEvents;
-import dev.corebank.account.account.AccountRepository;
+import dev.corebank.account.accounts.Account;
+import dev.corebank.account.accounts.AccountEvents;
+import dev.corebank.account.accounts.AccountRepository;
 import dev.corebank.account.config.LedgerConfig;
 import dev.corebank.account.hold.Hold;
 import dev.corebank.account.hold.HoldRepository;

@@ -14,8 +14,8 @@ import static dev.corebank.messages.ledger.RejectionReason.INVALID_REFERENCE;
 import static dev.corebank.messages.ledger.RejectionReason.INVALID_EXPIRY;
 import static dev.corebank.messages.ledger.RejectionReason.SAME_ACCOUNT;
 
-import dev.corebank.account.account.Account;
-import dev.corebank.account.account.AccountStatus;
+import dev.corebank.account.accounts.Account;
+import dev.corebank.account.accounts.AccountStatus;
 import dev.corebank.account.hold.Hold;
 import dev.corebank.account.hold.HoldStatus;
 import dev.corebank.account.journal.JournalEntry;

@@ -8,7 +8,7 @@ import static dev.corebank.platform.rest.RequestChecks.ifMatch;
 import static dev.corebank.platform.rest.RequestChecks.intIn;
 import static dev.corebank.platform.rest.RequestChecks.optionalNonNegative;
 
-import dev.corebank.account.account.AccountService;
+import dev.corebank.account.accounts.AccountService;
 import dev.corebank.account.config.LedgerConfig;
 import dev.corebank.account.journal.JournalEntry;
 import dev.corebank.account.journal.Movement;

@@ -1,6 +1,6 @@
 package dev.corebank.account.rest;
 
-import dev.corebank.account.account.AccountService;
+import dev.corebank.account.accounts.AccountService;
 import dev.corebank.account.journal.JournalPartitions;
 import dev.corebank.platform.rest.InvalidRequest;
 import dev.corebank.platform.rest.RequestChecks;

@@ -1,4 +1,4 @@
-package dev.corebank.account.account;
+package dev.corebank.account.accounts;
 
 import java.util.UUID;
 

@@ -1,4 +1,4 @@
-package dev.corebank.account.account;
+package dev.corebank.account.accounts;
 
 /** An edit the account's state does not allow: reopening a closed account, closing one holding money. */
 public class IllegalAccountChange extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.corebank.account.account;
+package dev.corebank.account.accounts;
 
 import dev.corebank.account.config.LedgerConfig;
 import dev.corebank.platform.id.UuidV7;

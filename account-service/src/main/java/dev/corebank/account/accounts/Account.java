@@ -1,4 +1,4 @@
-package dev.corebank.account.account;
+package dev.corebank.account.accounts;
 
 import dev.corebank.messages.ledger.AccountChanged;
 import java.util.UUID;

@@ -1,4 +1,4 @@
-package dev.corebank.account.account;
+package dev.corebank.account.accounts;
 
 /** OPEN accounts take every movement; FROZEN and CLOSED ones none. CLOSED is final. */
 public enum AccountStatus {

@@ -1,4 +1,4 @@
-package dev.corebank.account.account;
+package dev.corebank.account.accounts;
 
 /** An edit made against a version of the account that is no longer the current one. */
 public class VersionMismatch extends RuntimeException {

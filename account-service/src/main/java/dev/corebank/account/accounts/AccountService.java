@@ -1,4 +1,4 @@
-package dev.corebank.account.account;
+package dev.corebank.account.accounts;
 
 import dev.corebank.account.journal.JournalEntry;
 import dev.corebank.account.journal.JournalRepository;
