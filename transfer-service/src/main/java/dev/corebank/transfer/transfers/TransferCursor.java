@@ -1,4 +1,4 @@
-package dev.corebank.transfer.transfer;
+package dev.corebank.transfer.transfers;
 
 import dev.corebank.platform.rest.PageToken;
 import java.time.Instant;

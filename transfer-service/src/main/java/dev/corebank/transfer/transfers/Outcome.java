@@ -1,4 +1,4 @@
-package dev.corebank.transfer.transfer;
+package dev.corebank.transfer.transfers;
 
 import java.time.Instant;
 import java.util.UUID;

@@ -1,4 +1,4 @@
-package dev.corebank.transfer.transfer;
+package dev.corebank.transfer.transfers;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;

@@ -1,4 +1,4 @@
-package dev.corebank.transfer.transfer;
+package dev.corebank.transfer.transfers;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;

@@ -1,4 +1,4 @@
-package dev.corebank.transfer.transfer;
+package dev.corebank.transfer.transfers;
 
 import dev.corebank.platform.messaging.Backoff;
 import dev.corebank.transfer.config.TransferConfig;

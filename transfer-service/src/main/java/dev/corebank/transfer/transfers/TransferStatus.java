@@ -1,4 +1,4 @@
-package dev.corebank.transfer.transfer;
+package dev.corebank.transfer.transfers;
 
 public enum TransferStatus {
     /** Accepted; the ledger has not answered yet. */

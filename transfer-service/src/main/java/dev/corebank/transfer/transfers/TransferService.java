@@ -1,4 +1,4 @@
-package dev.corebank.transfer.transfer;
+package dev.corebank.transfer.transfers;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -6,17 +6,17 @@ import dev.corebank.messages.ledger.RejectionReason;
 import dev.corebank.messages.transfer.TransferEvent;
 import dev.corebank.platform.batch.GroupCommit;
 import dev.corebank.platform.id.UuidV7;
+import dev.corebank.platform.idempotency.IdempotencyKeyReused;
+import dev.corebank.platform.idempotency.RequestInFlight;
 import dev.corebank.platform.messaging.Backoff;
 import dev.corebank.platform.outbox.Outbox;
 import dev.corebank.platform.outbox.OutboxEvent;
 import dev.corebank.platform.tx.Transactions;
 import dev.corebank.transfer.config.TransferConfig;
-import dev.corebank.platform.idempotency.IdempotencyKeyReused;
 import dev.corebank.transfer.idempotency.IdempotencyRepository;
 import dev.corebank.transfer.idempotency.KeyAnswer;
 import dev.corebank.transfer.idempotency.KeyClaim;
 import dev.corebank.transfer.idempotency.KeyRecord;
-import dev.corebank.platform.idempotency.RequestInFlight;
 import dev.corebank.transfer.idempotency.StoredResponse;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
