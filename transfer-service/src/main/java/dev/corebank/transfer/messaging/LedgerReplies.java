@@ -1,4 +1,4 @@
-package dev.corebank.transfer.ledger;
+package dev.corebank.transfer.messaging;
 
 import dev.corebank.messages.ledger.LedgerEvent;
 import dev.corebank.platform.inbox.Inbox;
