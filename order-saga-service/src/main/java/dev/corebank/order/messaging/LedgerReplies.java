@@ -1,4 +1,4 @@
-package dev.corebank.order.ledger;
+package dev.corebank.order.messaging;
 
 import dev.corebank.messages.ledger.LedgerEvent;
 import dev.corebank.order.saga.SagaService;
