@@ -1,4 +1,4 @@
-package dev.corebank.order.order;
+package dev.corebank.order.orders;
 
 /** What an order's saga waits for. */
 public enum SagaStep {

@@ -1,4 +1,4 @@
-package dev.corebank.order.order;
+package dev.corebank.order.orders;
 
 /** An order as its customer sees it. */
 public enum OrderStatus {

@@ -1,4 +1,4 @@
-package dev.corebank.order.order;
+package dev.corebank.order.orders;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;

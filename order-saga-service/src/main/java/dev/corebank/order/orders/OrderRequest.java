@@ -1,4 +1,4 @@
-package dev.corebank.order.order;
+package dev.corebank.order.orders;
 
 import java.time.Instant;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package dev.corebank.order.order;
+package dev.corebank.order.orders;
 
 /** A well-formed order that cannot be placed as asked: unknown products, mixed merchants or currencies, too large. */
 public class OrderRejected extends RuntimeException {

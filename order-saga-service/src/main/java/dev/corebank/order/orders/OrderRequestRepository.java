@@ -1,4 +1,4 @@
-package dev.corebank.order.order;
+package dev.corebank.order.orders;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;

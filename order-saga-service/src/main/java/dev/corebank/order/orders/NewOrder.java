@@ -1,4 +1,4 @@
-package dev.corebank.order.order;
+package dev.corebank.order.orders;
 
 import dev.corebank.platform.idempotency.Fingerprint;
 import java.util.ArrayList;
