@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corebank.testing.LiveLedger;
-import dev.corebank.transfer.transfer.NewTransfer;
-import dev.corebank.transfer.transfer.TransferService;
-import dev.corebank.transfer.transfer.TransferService.Answer;
+import dev.corebank.transfer.transfers.NewTransfer;
+import dev.corebank.transfer.transfers.TransferService;
+import dev.corebank.transfer.transfers.TransferService.Answer;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;

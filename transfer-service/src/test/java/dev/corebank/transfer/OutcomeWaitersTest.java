@@ -3,7 +3,7 @@ package dev.corebank.transfer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.corebank.transfer.transfer.OutcomeWaiters;
+import dev.corebank.transfer.transfers.OutcomeWaiters;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;

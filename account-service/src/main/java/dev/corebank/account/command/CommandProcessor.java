@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corebank.account.hold.Hold;
 import dev.corebank.account.hold.HoldRepository;
+import dev.corebank.account.ledger.Answer;
+import dev.corebank.account.ledger.AnswerRepository;
 import dev.corebank.account.ledger.Ledger;
 import dev.corebank.account.ledger.LedgerBatch;
 import dev.corebank.account.ledger.LedgerRejection;

@@ -1,6 +1,7 @@
 package dev.corebank.account.ledger;
 
-import dev.corebank.account.account.Account;
+import dev.corebank.account.accounts.Account;
+import dev.corebank.account.journal.Movement;
 import java.util.UUID;
 
 /** The answer to a deposit or withdrawal: the movement and the account right after it. */

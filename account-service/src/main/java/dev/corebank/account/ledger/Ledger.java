@@ -1,14 +1,13 @@
 package dev.corebank.account.ledger;
 
-import dev.corebank.account.account.Account;
-import dev.corebank.account.account.AccountRepository;
-import dev.corebank.account.command.Answer;
-import dev.corebank.account.command.AnswerRepository;
+import dev.corebank.account.accounts.Account;
+import dev.corebank.account.accounts.AccountEvents;
+import dev.corebank.account.accounts.AccountRepository;
 import dev.corebank.account.config.LedgerConfig;
 import dev.corebank.account.hold.Hold;
 import dev.corebank.account.hold.HoldRepository;
+import dev.corebank.account.journal.JournalRepository;
 import dev.corebank.messages.ledger.LedgerEvent;
-import dev.corebank.platform.id.UuidV7;
 import dev.corebank.platform.outbox.Outbox;
 import dev.corebank.platform.outbox.OutboxEvent;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,22 +33,22 @@ import java.util.UUID;
 @Singleton
 public class Ledger {
 
-    private static final String ACCOUNT = "account";
-
     private final AccountRepository accounts;
     private final HoldRepository holds;
     private final JournalRepository journal;
     private final AnswerRepository answers;
+    private final AccountEvents accountEvents;
     private final Outbox outbox;
     private final LedgerConfig config;
     private final MeterRegistry registry;
 
     public Ledger(AccountRepository accounts, HoldRepository holds, JournalRepository journal, AnswerRepository answers,
-            Outbox outbox, LedgerConfig config, MeterRegistry registry) {
+            AccountEvents accountEvents, Outbox outbox, LedgerConfig config, MeterRegistry registry) {
         this.accounts = accounts;
         this.holds = holds;
         this.journal = journal;
         this.answers = answers;
+        this.accountEvents = accountEvents;
         this.outbox = outbox;
         this.config = config;
         this.registry = registry;
@@ -91,7 +90,7 @@ public class Ledger {
     public Uni<Void> write(SqlConnection tx, LedgerBatch batch, List<Answer> answered, List<OutboxEvent> replies) {
         List<Account> changed = batch.changedAccounts();
         List<OutboxEvent> events = new ArrayList<>(replies);
-        changed.forEach(account -> events.add(accountChanged(account)));
+        changed.forEach(account -> events.add(accountEvents.changed(account)));
         return Uni.combine().all().unis(
                         accounts.writeBalances(tx, changed),
                         holds.write(tx, batch.placedHolds(), batch.resolvedHolds()),
@@ -110,11 +109,6 @@ public class Ledger {
 
     public String eventTopic() {
         return config.topics().events();
-    }
-
-    public OutboxEvent accountChanged(Account account) {
-        return OutboxEvent.of(UuidV7.next(), config.topics().accounts(), ACCOUNT, account.id().toString(),
-                account.changed());
     }
 
     private void count(LedgerBatch batch) {

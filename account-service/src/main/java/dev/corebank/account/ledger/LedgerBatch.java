@@ -14,10 +14,12 @@ import static dev.corebank.messages.ledger.RejectionReason.INVALID_REFERENCE;
 import static dev.corebank.messages.ledger.RejectionReason.INVALID_EXPIRY;
 import static dev.corebank.messages.ledger.RejectionReason.SAME_ACCOUNT;
 
-import dev.corebank.account.account.Account;
-import dev.corebank.account.account.AccountStatus;
+import dev.corebank.account.accounts.Account;
+import dev.corebank.account.accounts.AccountStatus;
 import dev.corebank.account.hold.Hold;
 import dev.corebank.account.hold.HoldStatus;
+import dev.corebank.account.journal.JournalEntry;
+import dev.corebank.account.journal.Movement;
 import dev.corebank.messages.ledger.LedgerCommand;
 import dev.corebank.messages.ledger.LedgerCommand.CaptureHold;
 import dev.corebank.messages.ledger.LedgerCommand.PlaceHold;

@@ -2,20 +2,15 @@ package dev.corebank.account.readmodel;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.corebank.account.account.Account;
-import dev.corebank.account.account.AccountRepository;
 import dev.corebank.messages.ledger.AccountChanged;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.hash.ReactiveHashCommands;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Singleton;
 import java.util.Collection;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 /**
@@ -35,21 +30,16 @@ public class AccountReadModel {
             end
             redis.call('HSET', KEYS[1], 'version', ARGV[1], 'state', ARGV[2])
             return 1""";
-    private static final int REBUILD_PAGE = 500;
     // Below the Redis client's pool and wait queue, so a large page or poll never overflows them.
     private static final int CONCURRENT_WRITES = 8;
 
     private final ReactiveRedisDataSource redis;
     private final ReactiveHashCommands<String, String, String> hashes;
-    private final Pool pool;
-    private final AccountRepository accounts;
     private final ObjectMapper json;
 
-    public AccountReadModel(ReactiveRedisDataSource redis, Pool pool, AccountRepository accounts, ObjectMapper json) {
+    public AccountReadModel(ReactiveRedisDataSource redis, ObjectMapper json) {
         this.redis = redis;
         this.hashes = redis.hash(String.class, String.class, String.class);
-        this.pool = pool;
-        this.accounts = accounts;
         this.json = json;
     }
 
@@ -63,19 +53,6 @@ public class AccountReadModel {
         return redis.execute("EVAL", PUT_IF_NEWER, "1", key(account.accountId()),
                         Long.toString(account.version()), toJson(account))
                 .map(reply -> reply.toLong() == 1L);
-    }
-
-    /** Writes every account from PostgreSQL (if newer than Redis has it); returns how many it went through. */
-    public Uni<Long> rebuild() {
-        AtomicLong seen = new AtomicLong();
-        return Multi.createBy().repeating()
-                .uni(Walk::new, cursor -> accounts.page(pool, cursor.last, REBUILD_PAGE)
-                        .invoke(page -> cursor.advance(page.isEmpty() ? null : page.get(page.size() - 1).id())))
-                .whilst(page -> page.size() == REBUILD_PAGE)
-                .onItem().transformToUniAndConcatenate(page -> putAll(page.stream().map(Account::changed).toList())
-                        .invoke(() -> seen.addAndGet(page.size())))
-                .collect().last()
-                .map(ignored -> seen.get());
     }
 
     /** Puts each state (if newer), a bounded number at a time; returns how many were newer and stored. */
@@ -103,17 +80,6 @@ public class AccountReadModel {
             return json.readValue(state, AccountChanged.class);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("unreadable account state in Redis: " + state, e);
-        }
-    }
-
-    /** Where the rebuild's walk through the accounts table is. */
-    private static final class Walk {
-        private UUID last = new UUID(0, 0);
-
-        void advance(UUID next) {
-            if (next != null) {
-                last = next;
-            }
         }
     }
 }

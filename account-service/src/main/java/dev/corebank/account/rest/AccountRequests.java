@@ -1,6 +1,6 @@
 package dev.corebank.account.rest;
 
-import dev.corebank.account.account.AccountStatus;
+import dev.corebank.account.accounts.AccountStatus;
 import dev.corebank.messages.ledger.LedgerCommand;
 import dev.corebank.platform.rest.StorableText;
 import jakarta.validation.constraints.NotBlank;

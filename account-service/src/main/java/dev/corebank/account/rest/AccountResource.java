@@ -8,13 +8,13 @@ import static dev.corebank.platform.rest.RequestChecks.ifMatch;
 import static dev.corebank.platform.rest.RequestChecks.intIn;
 import static dev.corebank.platform.rest.RequestChecks.optionalNonNegative;
 
-import dev.corebank.account.account.AccountService;
+import dev.corebank.account.accounts.AccountService;
 import dev.corebank.account.config.LedgerConfig;
+import dev.corebank.account.journal.JournalEntry;
+import dev.corebank.account.journal.Movement;
+import dev.corebank.account.journal.StatementCursor;
 import dev.corebank.account.ledger.CashReceipt;
 import dev.corebank.account.ledger.CashService;
-import dev.corebank.account.ledger.JournalEntry;
-import dev.corebank.account.ledger.Movement;
-import dev.corebank.account.ledger.StatementCursor;
 import dev.corebank.platform.rest.InvalidRequest;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;

@@ -1,7 +1,7 @@
 package dev.corebank.account.rest;
 
-import dev.corebank.account.ledger.JournalPartitions;
-import dev.corebank.account.readmodel.AccountReadModel;
+import dev.corebank.account.accounts.AccountService;
+import dev.corebank.account.journal.JournalPartitions;
 import dev.corebank.platform.rest.InvalidRequest;
 import dev.corebank.platform.rest.RequestChecks;
 import io.smallrye.mutiny.Uni;
@@ -19,11 +19,11 @@ import java.util.List;
 public class AdminResource {
 
     private final JournalPartitions partitions;
-    private final AccountReadModel readModel;
+    private final AccountService accounts;
 
-    public AdminResource(JournalPartitions partitions, AccountReadModel readModel) {
+    public AdminResource(JournalPartitions partitions, AccountService accounts) {
         this.partitions = partitions;
-        this.readModel = readModel;
+        this.accounts = accounts;
     }
 
     @GET
@@ -47,7 +47,7 @@ public class AdminResource {
     @POST
     @Path("/read-model/rebuild")
     public Uni<Rebuilt> rebuild() {
-        return readModel.rebuild().map(Rebuilt::new);
+        return accounts.rebuildReadModel().map(Rebuilt::new);
     }
 
     public record Archived(List<String> archived) {

@@ -2,9 +2,9 @@ package dev.corebank.account.rest;
 
 import static dev.corebank.platform.rest.ProblemMapper.respond;
 
-import dev.corebank.account.account.AccountNotFound;
-import dev.corebank.account.account.IllegalAccountChange;
-import dev.corebank.account.account.VersionMismatch;
+import dev.corebank.account.accounts.AccountNotFound;
+import dev.corebank.account.accounts.IllegalAccountChange;
+import dev.corebank.account.accounts.VersionMismatch;
 import dev.corebank.account.ledger.LedgerRejection;
 import dev.corebank.platform.rest.Problem;
 import io.vertx.pgclient.PgException;

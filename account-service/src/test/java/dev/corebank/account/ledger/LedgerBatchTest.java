@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.corebank.account.account.Account;
-import dev.corebank.account.account.AccountStatus;
+import dev.corebank.account.accounts.Account;
+import dev.corebank.account.accounts.AccountStatus;
 import dev.corebank.account.hold.Hold;
 import dev.corebank.account.hold.HoldStatus;
+import dev.corebank.account.journal.JournalEntry;
 import dev.corebank.messages.ledger.LedgerCommand;
 import dev.corebank.messages.ledger.LedgerCommand.CaptureHold;
 import dev.corebank.messages.ledger.LedgerCommand.PlaceHold;

@@ -3,9 +3,9 @@ package dev.corebank.order.rest;
 import static dev.corebank.platform.rest.RequestChecks.id;
 import static dev.corebank.platform.rest.RequestChecks.intIn;
 
-import dev.corebank.order.order.Order;
-import dev.corebank.order.order.OrderStatus;
-import dev.corebank.order.order.SagaLogEntry;
+import dev.corebank.order.orders.Order;
+import dev.corebank.order.orders.OrderStatus;
+import dev.corebank.order.orders.SagaLogEntry;
 import dev.corebank.order.saga.OrderService;
 import dev.corebank.order.saga.SagaService;
 import dev.corebank.platform.rest.InvalidRequest;

@@ -2,8 +2,8 @@ package dev.corebank.order.rest;
 
 import static dev.corebank.platform.rest.ProblemMapper.respond;
 
-import dev.corebank.order.order.OrderNotFound;
-import dev.corebank.order.order.OrderRejected;
+import dev.corebank.order.orders.OrderNotFound;
+import dev.corebank.order.orders.OrderRejected;
 import dev.corebank.order.product.ProductNotFound;
 import dev.corebank.order.product.SkuTaken;
 import dev.corebank.order.product.StockLimit;

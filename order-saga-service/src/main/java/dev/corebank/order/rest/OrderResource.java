@@ -5,7 +5,7 @@ import static dev.corebank.platform.rest.RequestChecks.idempotencyKey;
 import static dev.corebank.platform.rest.RequestChecks.optionalNonNegative;
 
 import dev.corebank.order.config.OrderConfig;
-import dev.corebank.order.order.NewOrder;
+import dev.corebank.order.orders.NewOrder;
 import dev.corebank.order.saga.OrderService;
 import dev.corebank.platform.rest.Caller;
 import dev.corebank.platform.rest.InvalidRequest;

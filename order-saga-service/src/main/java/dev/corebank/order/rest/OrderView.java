@@ -1,8 +1,8 @@
 package dev.corebank.order.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.corebank.order.order.Order;
-import dev.corebank.order.order.SagaLogEntry;
+import dev.corebank.order.orders.Order;
+import dev.corebank.order.orders.SagaLogEntry;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;

@@ -2,9 +2,9 @@ package dev.corebank.order.saga;
 
 import dev.corebank.messages.ledger.LedgerCommand;
 import dev.corebank.messages.order.OrderEvent;
-import dev.corebank.order.order.Order;
-import dev.corebank.order.order.OrderLine;
-import dev.corebank.order.order.SagaLogEntry;
+import dev.corebank.order.orders.Order;
+import dev.corebank.order.orders.OrderLine;
+import dev.corebank.order.orders.SagaLogEntry;
 import dev.corebank.order.product.StockDelta;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,6 +1,6 @@
 package dev.corebank.order.saga;
 
-import dev.corebank.order.order.Order;
+import dev.corebank.order.orders.Order;
 
 /** Only a FAILED saga can be retried by an operator; a running or finished one carries on by itself. */
 public class NotRetryable extends RuntimeException {

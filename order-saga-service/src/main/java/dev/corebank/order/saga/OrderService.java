@@ -1,16 +1,16 @@
 package dev.corebank.order.saga;
 
 import dev.corebank.order.config.OrderConfig;
-import dev.corebank.order.order.NewOrder;
-import dev.corebank.order.order.Order;
-import dev.corebank.order.order.OrderLine;
-import dev.corebank.order.order.OrderNotFound;
-import dev.corebank.order.order.OrderRejected;
-import dev.corebank.order.order.OrderRepository;
-import dev.corebank.order.order.OrderRequest;
-import dev.corebank.order.order.OrderRequestRepository;
-import dev.corebank.order.order.OrderStatus;
-import dev.corebank.order.order.OrderWaiters;
+import dev.corebank.order.orders.NewOrder;
+import dev.corebank.order.orders.Order;
+import dev.corebank.order.orders.OrderLine;
+import dev.corebank.order.orders.OrderNotFound;
+import dev.corebank.order.orders.OrderRejected;
+import dev.corebank.order.orders.OrderRepository;
+import dev.corebank.order.orders.OrderRequest;
+import dev.corebank.order.orders.OrderRequestRepository;
+import dev.corebank.order.orders.OrderStatus;
+import dev.corebank.order.orders.OrderWaiters;
 import dev.corebank.order.product.Product;
 import dev.corebank.order.product.ProductRepository;
 import dev.corebank.order.readmodel.OrderReadModel;

@@ -2,7 +2,7 @@ package dev.corebank.order.saga;
 
 import dev.corebank.messages.ledger.LedgerCommand;
 import dev.corebank.messages.order.OrderEvent;
-import dev.corebank.order.order.Order;
+import dev.corebank.order.orders.Order;
 import java.util.List;
 import java.util.Optional;
 

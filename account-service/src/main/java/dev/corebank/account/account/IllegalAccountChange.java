@@ -1,9 +1,0 @@
-package dev.corebank.account.account;
-
-/** An edit the account's state does not allow: reopening a closed account, closing one holding money. */
-public class IllegalAccountChange extends RuntimeException {
-
-    public IllegalAccountChange(String detail) {
-        super(detail, null, false, false);
-    }
-}

@@ -1,7 +1,0 @@
-package dev.corebank.order.order;
-
-import java.util.UUID;
-
-/** {@code quantity} units of a product at the {@code price} (minor units) it had when the order was placed. */
-public record OrderLine(UUID productId, String sku, int quantity, long price) {
-}
