@@ -77,7 +77,10 @@ class LedgerOutageTest {
 
             await().atMost(Duration.ofSeconds(20)).until(() -> Transfers.count(pool,
                     "SELECT send_count FROM transfers WHERE id = $1", UUID.fromString(id)) >= 2);
-            assertTrue(resentTotal() > resentBefore, "the re-send is counted");
+            // Counted once the sweep's transaction committed, a moment after the row shows it.
+            await().alias("the re-send is counted in transfers_commands_resent_total")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> resentTotal() > resentBefore);
             assertEquals("PENDING", given().get("/transfers/{id}", id).jsonPath().getString("status"));
         } finally {
             ledger.restart();
