@@ -100,7 +100,7 @@ public class SagaService {
                         }
                         changes.place(saga.place(draft, shortage, now));
                     }
-                    return write(tx, changes).replaceWith(changes.placed());
+                    return write(tx, changes, true).replaceWith(changes.placed());
                 });
     }
 
@@ -160,21 +160,24 @@ public class SagaService {
     }
 
     private Uni<Integer> run(Function<SqlConnection, Uni<Changes>> decide) {
-        return Transactions.pipelined(pool, tx -> decide.apply(tx).call(changes -> write(tx, changes)))
+        return Transactions.pipelined(pool, tx -> decide.apply(tx).call(changes -> write(tx, changes, false)))
                 .invoke(changes -> published(changes.written()))
                 .invoke(this::measure)
                 .map(changes -> changes.transitions().size());
     }
 
-    private Uni<Void> write(SqlConnection tx, Changes changes) {
+    /** Writes {@code changes}; {@code productsLocked} when the transaction already holds its products' locks. */
+    private Uni<Void> write(SqlConnection tx, Changes changes, boolean productsLocked) {
         if (changes.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         Map<UUID, ?> stock = changes.stock();
         List<Uni<?>> statements = new ArrayList<>();
         if (!stock.isEmpty()) {
-            // Locked first (ascending ids), then moved: issued together, they run in this order.
-            statements.add(products.lock(tx, new TreeSet<>(stock.keySet())));
+            if (!productsLocked) {
+                // Locked first (ascending ids), then moved: issued together, they run in this order.
+                statements.add(products.lock(tx, new TreeSet<>(stock.keySet())));
+            }
             statements.add(products.move(tx, changes.stock()));
         }
         statements.add(orders.insert(tx, changes.placed()));
