@@ -21,8 +21,8 @@ public abstract class OperabilityContract {
 
     /** Readiness check of a service's own database (the reactive pool requests use). */
     public static final String POSTGRES = "Reactive PostgreSQL connections health check";
-    /** Readiness check of Redis. */
-    public static final String REDIS = "Redis connection health check";
+    /** Readiness check of Redis, which every service can do without (platform's DegradableDependencyCheck). */
+    public static final String REDIS = "Redis";
     /** Readiness check of the Kafka cluster (platform's KafkaReadinessCheck). */
     public static final String KAFKA = "Kafka cluster";
 

@@ -2,6 +2,7 @@ package dev.corebank.testing;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.restassured.response.Response;
@@ -9,7 +10,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * A service whose Redis is gone: readiness says so, naming Redis. A service's test extends this under
+ * A service whose Redis is gone stays ready, because it still serves every request, and its readiness says
+ * Redis did not answer and what the pod serves without it. A service's test extends this under
  * {@code @TestProfile(RedisOutageContract.RedisGone.class)} and adds what must still work without Redis.
  */
 public abstract class RedisOutageContract {
@@ -24,10 +26,18 @@ public abstract class RedisOutageContract {
     }
 
     @Test
-    void readiness_is_down_naming_redis() {
+    void readiness_stays_up_and_says_redis_is_unreachable_and_what_is_degraded() {
         Response ready = given().when().get("/q/health/ready");
 
-        assertEquals(503, ready.statusCode(), ready.asString());
-        assertEquals("DOWN", ready.jsonPath().getString("checks.find { it.name == 'Redis connection health check' }.status"));
+        assertEquals(200, ready.statusCode(), ready.asString());
+        String redis = "checks.find { it.name == '" + OperabilityContract.REDIS + "' }";
+        assertEquals("UP", ready.jsonPath().getString(redis + ".status"), ready.asString());
+        assertEquals(false, ready.jsonPath().getBoolean(redis + ".data.reachable"), ready.asString());
+        assertFalse(ready.jsonPath().getString(redis + ".data.degraded").isBlank(), ready.asString());
+    }
+
+    @Test
+    void liveness_stays_up() {
+        given().when().get("/q/health/live").then().statusCode(200);
     }
 }

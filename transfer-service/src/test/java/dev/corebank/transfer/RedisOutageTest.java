@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Redis away: the rate limits protect capacity, not money, so transfers are still accepted, unchecked and
- * counted; and readiness says Redis is down.
+ * counted; and the pod stays ready, saying Redis is unreachable.
  */
 @QuarkusTest
 @TestProfile(RedisOutageContract.RedisGone.class)

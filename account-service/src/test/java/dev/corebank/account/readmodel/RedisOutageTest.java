@@ -12,7 +12,7 @@ import jakarta.inject.Inject;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** Redis away: money still moves, every read comes from PostgreSQL, and readiness says Redis is down. */
+/** Redis away: money still moves, every read comes from PostgreSQL, and the pod stays ready, saying Redis is unreachable. */
 @QuarkusTest
 @TestProfile(RedisOutageContract.RedisGone.class)
 class RedisOutageTest extends RedisOutageContract {

@@ -11,4 +11,8 @@ public interface HealthConfig {
     /** How long the Kafka check waits for the cluster to answer before it reports DOWN. */
     @WithDefault("3s")
     Duration kafkaTimeout();
+
+    /** How long a dependency the service can do without (Redis) may take to answer before it counts as unreachable. */
+    @WithDefault("1s")
+    Duration degradableTimeout();
 }

@@ -13,7 +13,17 @@ import org.junit.jupiter.api.Test;
 
 class KafkaReadinessCheckTest {
 
-    private static final HealthConfig TWO_SECONDS = () -> Duration.ofSeconds(2);
+    private static final HealthConfig TWO_SECONDS = new HealthConfig() {
+        @Override
+        public Duration kafkaTimeout() {
+            return Duration.ofSeconds(2);
+        }
+
+        @Override
+        public Duration degradableTimeout() {
+            return Duration.ofSeconds(1);
+        }
+    };
 
     @Test
     void a_broker_that_is_gone_reports_down_with_the_reason() throws Exception {
