@@ -59,6 +59,7 @@ public abstract class QuarkusServiceProcess implements AutoCloseable {
                 "-Dquarkus.datasource.reactive.url=" + stack.reactiveUrl(database),
                 "-Dquarkus.redis.hosts=" + stack.redisUrl(),
                 "-Dkafka.bootstrap.servers=" + stack.kafkaBootstrap(),
+                "-Dmp.jwt.verify.publickey.location=" + Tokens.publicKeyFile(),
                 // Its log is read when a test fails: the Kafka clients' INFO lines would bury the service's own.
                 "-Dquarkus.log.category.\"org.apache.kafka\".level=WARN"));
         command.addAll(settings);
@@ -114,8 +115,8 @@ public abstract class QuarkusServiceProcess implements AutoCloseable {
     }
 
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", Tokens.bearer(Tokens.STAFF)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     public HttpResponse<String> post(String path, String json, Map<String, String> headers)
@@ -124,6 +125,9 @@ public abstract class QuarkusServiceProcess implements AutoCloseable {
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (headers.keySet().stream().noneMatch("Authorization"::equalsIgnoreCase)) {
+            request.header("Authorization", Tokens.bearer(Tokens.STAFF));
+        }
         headers.forEach(request::header);
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }

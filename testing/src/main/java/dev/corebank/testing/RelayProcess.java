@@ -60,6 +60,7 @@ public final class RelayProcess implements AutoCloseable {
                 "-Dquarkus.profile=relay-it",
                 "-Dquarkus.http.port=" + port,
                 "-Dkafka.bootstrap.servers=" + stack.kafkaBootstrap(),
+                "-Dmp.jwt.verify.publickey.location=" + Tokens.publicKeyFile(),
                 "-Dcorebank.relay.poll-interval=1s",
                 "-Dcorebank.relay.rebalance-interval=1s",
                 // Its log is read when a test fails: the Kafka clients' INFO lines would bury the relay's own.
@@ -157,7 +158,7 @@ public final class RelayProcess implements AutoCloseable {
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url() + path))
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url() + path)).header("Authorization", Tokens.bearer(Tokens.STAFF))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -8,6 +8,7 @@ import static dev.corebank.platform.rest.RequestChecks.ifMatch;
 import static dev.corebank.platform.rest.RequestChecks.intIn;
 import static dev.corebank.platform.rest.RequestChecks.optionalNonNegative;
 
+import dev.corebank.account.accounts.AccountNotFound;
 import dev.corebank.account.accounts.AccountService;
 import dev.corebank.account.config.LedgerConfig;
 import dev.corebank.account.journal.JournalEntry;
@@ -16,7 +17,11 @@ import dev.corebank.account.journal.StatementCursor;
 import dev.corebank.account.ledger.CashReceipt;
 import dev.corebank.account.ledger.CashService;
 import dev.corebank.platform.rest.InvalidRequest;
+import dev.corebank.platform.security.Caller;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -32,9 +37,15 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.UUID;
 import org.jboss.resteasy.reactive.RestResponse;
 
+/**
+ * Accounts. Customers open and read their own accounts (404 for anyone else's, as for one that does not
+ * exist); tellers open accounts for anyone, edit them and take deposits and pay withdrawals; operators and
+ * services read every account.
+ */
 @Path("/accounts")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -45,17 +56,24 @@ public class AccountResource {
     private final AccountService accounts;
     private final CashService cash;
     private final LedgerConfig config;
+    private final SecurityIdentity identity;
 
-    public AccountResource(AccountService accounts, CashService cash, LedgerConfig config) {
+    public AccountResource(AccountService accounts, CashService cash, LedgerConfig config, SecurityIdentity identity) {
         this.accounts = accounts;
         this.cash = cash;
         this.config = config;
+        this.identity = identity;
     }
 
     @POST
+    @RolesAllowed({Caller.CUSTOMER, Caller.TELLER})
     public Uni<RestResponse<AccountView>> open(@Valid @NotNull AccountRequests.OpenAccount request, UriInfo uri) {
         long overdraft = request.overdraftLimit() == null ? 0
                 : atMost("overdraftLimit", request.overdraftLimit(), config.maxAmount());
+        Caller caller = Caller.of(identity);
+        if (!caller.actsForEveryAccount() && (!caller.subject().equals(request.ownerId()) || overdraft > 0)) {
+            throw new ForbiddenException("a customer opens accounts for itself (ownerId = its subject), without overdraft");
+        }
         return accounts.open(request.ownerId(), currency(request.currency()), overdraft)
                 .map(account -> {
                     AccountView view = AccountView.of(account.changed());
@@ -68,8 +86,12 @@ public class AccountResource {
 
     @GET
     @Path("/{id}")
+    @RolesAllowed({Caller.CUSTOMER, Caller.TELLER, Caller.OPERATOR, Caller.SERVICE})
     public Uni<RestResponse<AccountView>> get(@PathParam("id") String id, @QueryParam("minVersion") String minVersion) {
-        return accounts.find(id("id", id), optionalNonNegative("minVersion", minVersion))
+        UUID accountId = id("id", id);
+        Caller caller = Caller.of(identity);
+        return accounts.find(accountId, optionalNonNegative("minVersion", minVersion))
+                .invoke(read -> requireRead(caller, accountId, read.account().ownerId()))
                 .map(read -> {
                     AccountView view = AccountView.of(read.account());
                     return RestResponse.ResponseBuilder.ok(view)
@@ -81,6 +103,7 @@ public class AccountResource {
 
     @PATCH
     @Path("/{id}")
+    @RolesAllowed(Caller.TELLER)
     public Uni<RestResponse<AccountView>> edit(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
             @Valid @NotNull AccountRequests.EditAccount request) {
         UUID accountId = id("id", id);
@@ -100,6 +123,7 @@ public class AccountResource {
 
     @POST
     @Path("/{id}/deposits")
+    @RolesAllowed(Caller.TELLER)
     public Uni<RestResponse<CashReceipt>> deposit(@PathParam("id") String id,
             @HeaderParam("Idempotency-Key") String key, @Valid @NotNull AccountRequests.Cash request) {
         return move(Movement.Kind.DEPOSIT, id, key, request);
@@ -107,6 +131,7 @@ public class AccountResource {
 
     @POST
     @Path("/{id}/withdrawals")
+    @RolesAllowed(Caller.TELLER)
     public Uni<RestResponse<CashReceipt>> withdraw(@PathParam("id") String id,
             @HeaderParam("Idempotency-Key") String key, @Valid @NotNull AccountRequests.Cash request) {
         return move(Movement.Kind.WITHDRAWAL, id, key, request);
@@ -122,12 +147,26 @@ public class AccountResource {
 
     @GET
     @Path("/{id}/entries")
+    @RolesAllowed({Caller.CUSTOMER, Caller.TELLER, Caller.OPERATOR, Caller.SERVICE})
     public Uni<Statement> entries(@PathParam("id") String id, @QueryParam("limit") String limit,
             @QueryParam("cursor") String cursor) {
         UUID accountId = id("id", id);
         int pageSize = limit == null ? 50 : (int) intIn("limit", limit, 1, 500);
         StatementCursor before = cursor == null ? StatementCursor.START : decode(cursor);
-        return accounts.statement(accountId, before, pageSize).map(entries -> Statement.of(accountId, entries, pageSize));
+        Caller caller = Caller.of(identity);
+        Uni<Void> allowed = caller.readsEveryAccount() ? Uni.createFrom().voidItem()
+                : accounts.find(accountId, OptionalLong.empty())
+                        .invoke(read -> requireRead(caller, accountId, read.account().ownerId()))
+                        .replaceWithVoid();
+        return allowed.chain(() -> accounts.statement(accountId, before, pageSize))
+                .map(entries -> Statement.of(accountId, entries, pageSize));
+    }
+
+    /** Someone else's account answers as one that does not exist: nobody learns which accounts exist. */
+    private static void requireRead(Caller caller, UUID accountId, String ownerId) {
+        if (!caller.mayRead(ownerId)) {
+            throw new AccountNotFound(accountId);
+        }
     }
 
     private static StatementCursor decode(String cursor) {

@@ -1,5 +1,7 @@
 package dev.corebank.account.rest;
 
+import dev.corebank.platform.security.Caller;
+import jakarta.annotation.security.RolesAllowed;
 import dev.corebank.account.accounts.AccountService;
 import dev.corebank.account.journal.JournalPartitions;
 import dev.corebank.platform.rest.InvalidRequest;
@@ -16,6 +18,7 @@ import java.util.List;
 /** Operator calls. In a deployment these sit behind the cluster's admin ingress, not the public one. */
 @Path("/admin")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Caller.OPERATOR)
 public class AdminResource {
 
     private final JournalPartitions partitions;

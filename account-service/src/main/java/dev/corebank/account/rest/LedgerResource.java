@@ -1,5 +1,7 @@
 package dev.corebank.account.rest;
 
+import dev.corebank.platform.security.Caller;
+import jakarta.annotation.security.RolesAllowed;
 import dev.corebank.account.ledger.TrialBalance;
 import dev.corebank.account.ledger.TrialBalanceRepository;
 import io.smallrye.mutiny.Uni;
@@ -10,6 +12,7 @@ import jakarta.ws.rs.core.MediaType;
 
 @Path("/ledger")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Caller.OPERATOR)
 public class LedgerResource {
 
     private final TrialBalanceRepository trialBalance;

@@ -1,5 +1,7 @@
 package dev.corebank.order.rest;
 
+import dev.corebank.platform.security.Caller;
+import jakarta.annotation.security.RolesAllowed;
 import static dev.corebank.platform.rest.RequestChecks.id;
 import static dev.corebank.platform.rest.RequestChecks.intIn;
 
@@ -27,6 +29,7 @@ import java.util.UUID;
 /** For operators: sagas that have not finished, and a retry for those that gave up (FAILED). */
 @Path("/admin/sagas")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Caller.OPERATOR)
 public class AdminResource {
 
     private static final List<OrderStatus> UNFINISHED = List.of(OrderStatus.PENDING, OrderStatus.FAILED);

@@ -1,5 +1,7 @@
 package dev.corebank.relay.rest;
 
+import dev.corebank.platform.security.Caller;
+import jakarta.annotation.security.RolesAllowed;
 import dev.corebank.relay.Relay;
 import dev.corebank.relay.RelayStatus;
 import jakarta.ws.rs.GET;
@@ -8,6 +10,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 @Path("/relay/status")
+@RolesAllowed(Caller.OPERATOR)
 public class RelayStatusResource {
 
     private final Relay relay;

@@ -6,6 +6,11 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import dev.corebank.platform.idempotency.IdempotencyKeyReused;
 import dev.corebank.platform.idempotency.RequestInFlight;
+import dev.corebank.platform.security.AccountNotAccessible;
+import dev.corebank.platform.security.AccountsUnavailable;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
@@ -76,6 +81,40 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public RestResponse<Problem> unconditional(PreconditionRequired e, UriInfo uri) {
         return respond(Problem.of("precondition-required", "If-Match required", 428, e.getMessage()), uri);
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> unauthenticated(UnauthorizedException e, UriInfo uri) {
+        return unauthenticated(uri, "this endpoint needs a bearer token (Authorization: Bearer <JWT>)");
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> unauthenticated(AuthenticationFailedException e, UriInfo uri) {
+        // Why a token failed (signature, issuer, expiry) is logged by the verifier, not told to the caller.
+        return unauthenticated(uri, "the bearer token is missing, malformed, expired or not signed by a trusted issuer");
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> forbidden(ForbiddenException e, UriInfo uri) {
+        return respond(Problem.of("forbidden", "Forbidden", 403, "your roles do not allow this request"), uri);
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> notAccessible(AccountNotAccessible e, UriInfo uri) {
+        return respond(Problem.of("account-not-found", "Account not found", 404, e.getMessage()), uri);
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> accountsUnavailable(AccountsUnavailable e, UriInfo uri) {
+        LOG.warnf("ownership check failed: %s", e.getMessage());
+        return respond(Problem.of("accounts-unavailable", "Accounts unavailable", 503,
+                "could not check who owns the account; nothing was done, retry later"), uri);
+    }
+
+    private static RestResponse<Problem> unauthenticated(UriInfo uri, String detail) {
+        RestResponse<Problem> problem = respond(Problem.of("unauthenticated", "Unauthenticated", 401, detail), uri);
+        problem.getHeaders().add("WWW-Authenticate", "Bearer");
+        return problem;
     }
 
     /** What JAX-RS itself refuses: unknown paths (404), wrong methods (405), media types (406, 415), sizes (413). */

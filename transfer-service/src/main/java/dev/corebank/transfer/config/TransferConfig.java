@@ -82,10 +82,10 @@ public interface TransferConfig {
     /** Token buckets in Redis: {@code capacity} requests at once, refilled at {@code perSecond}. */
     interface RateLimits {
 
-        /** Per source account, whoever the client. */
+        /** Per source account, whoever the caller (only its owner and tellers get past the ownership check). */
         Bucket perAccount();
 
-        /** Per client ({@code X-Client-Id}, else the caller's address). */
+        /** Per caller (the token's subject). */
         Bucket perClient();
 
         interface Bucket {

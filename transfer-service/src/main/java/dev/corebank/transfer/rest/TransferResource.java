@@ -6,9 +6,11 @@ import static dev.corebank.platform.rest.RequestChecks.id;
 import static dev.corebank.platform.rest.RequestChecks.idempotencyKey;
 import static dev.corebank.platform.rest.RequestChecks.intIn;
 
-import dev.corebank.platform.rest.Caller;
 import dev.corebank.platform.rest.InvalidRequest;
 import dev.corebank.platform.rest.Prefer;
+import dev.corebank.platform.security.AccountAccess;
+import dev.corebank.platform.security.AccountNotAccessible;
+import dev.corebank.platform.security.Caller;
 import dev.corebank.transfer.config.TransferConfig;
 import dev.corebank.transfer.ratelimit.RateLimited;
 import dev.corebank.transfer.ratelimit.RateLimits;
@@ -16,8 +18,9 @@ import dev.corebank.transfer.transfers.NewTransfer;
 import dev.corebank.transfer.transfers.Transfer;
 import dev.corebank.transfer.transfers.TransferCursor;
 import dev.corebank.transfer.transfers.TransferService;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpServerRequest;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -28,13 +31,17 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
+/**
+ * Transfers. A customer moves money only from its own accounts and reads transfers of its own accounts
+ * (account-service says who owns an account: {@link AccountAccess}); tellers act for any customer; operators
+ * and services read. The ownership check comes before the rate limit, so nobody drains another's bucket.
+ */
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -43,11 +50,16 @@ public class TransferResource {
     private final TransferService transfers;
     private final RateLimits rateLimits;
     private final TransferConfig config;
+    private final AccountAccess access;
+    private final SecurityIdentity identity;
 
-    public TransferResource(TransferService transfers, RateLimits rateLimits, TransferConfig config) {
+    public TransferResource(TransferService transfers, RateLimits rateLimits, TransferConfig config, AccountAccess access,
+            SecurityIdentity identity) {
         this.transfers = transfers;
         this.rateLimits = rateLimits;
         this.config = config;
+        this.access = access;
+        this.identity = identity;
     }
 
     /**
@@ -56,14 +68,15 @@ public class TransferResource {
      */
     @POST
     @Path("transfers")
+    @RolesAllowed({Caller.CUSTOMER, Caller.TELLER})
     public Uni<Response> create(@HeaderParam("Idempotency-Key") String key, @HeaderParam("Prefer") String prefer,
-            @HeaderParam(Caller.HEADER) String clientId, @Context HttpServerRequest http,
             @Valid @NotNull TransferRequests.CreateTransfer request) {
         String checkedKey = idempotencyKey(key);
-        Caller caller = Caller.of(clientId, http);
+        Caller caller = Caller.of(identity);
         Duration wait = Prefer.waitOf(prefer, config.maxWait());
         NewTransfer transfer = checked(request);
-        return rateLimits.take(caller.rateLimitId(), transfer.fromAccountId())
+        return access.requireActFor(caller, transfer.fromAccountId())
+                .chain(() -> rateLimits.take(caller.rateLimitId(), transfer.fromAccountId()))
                 .invoke(decision -> {
                     if (!decision.allowed()) {
                         throw new RateLimited(decision);
@@ -86,22 +99,33 @@ public class TransferResource {
                         }));
     }
 
+    /** A customer sees a transfer from or to one of its accounts; anyone else's answers 404, as a missing one. */
     @GET
     @Path("transfers/{id}")
+    @RolesAllowed({Caller.CUSTOMER, Caller.TELLER, Caller.OPERATOR, Caller.SERVICE})
     public Uni<Transfer> get(@PathParam("id") String id) {
         UUID transferId = id("id", id);
-        return transfers.find(transferId).map(found -> found.orElseThrow(() -> new TransferNotFound(transferId)));
+        Caller caller = Caller.of(identity);
+        return transfers.find(transferId)
+                .map(found -> found.orElseThrow(() -> new TransferNotFound(transferId)))
+                .call(transfer -> caller.readsEveryAccount() ? Uni.createFrom().voidItem()
+                        : access.requireRead(caller, transfer.fromAccountId())
+                                .onFailure(AccountNotAccessible.class).recoverWithUni(() -> access.requireRead(caller, transfer.toAccountId()))
+                                .onFailure(AccountNotAccessible.class).transform(e -> new TransferNotFound(transferId)));
     }
 
     /** An account's transfers from either side, newest first; {@code nextCursor} is null on the last page. */
     @GET
     @Path("accounts/{accountId}/transfers")
+    @RolesAllowed({Caller.CUSTOMER, Caller.TELLER, Caller.OPERATOR, Caller.SERVICE})
     public Uni<TransferPage> history(@PathParam("accountId") String accountId, @QueryParam("limit") String limit,
             @QueryParam("cursor") String cursor) {
         UUID account = id("accountId", accountId);
         int pageSize = limit == null ? 50 : (int) intIn("limit", limit, 1, 500);
         TransferCursor before = cursor == null ? TransferCursor.START : decode(cursor);
-        return transfers.history(account, before, pageSize).map(page -> TransferPage.of(account, page, pageSize));
+        return access.requireRead(Caller.of(identity), account)
+                .chain(() -> transfers.history(account, before, pageSize))
+                .map(page -> TransferPage.of(account, page, pageSize));
     }
 
     private NewTransfer checked(TransferRequests.CreateTransfer request) {
