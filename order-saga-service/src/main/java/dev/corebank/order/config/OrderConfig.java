@@ -66,6 +66,13 @@ public interface OrderConfig {
         /** Most accepting transactions at once; requests beyond them queue for the next. */
         @WithDefault("2")
         int maxInFlight();
+
+        /**
+         * Most requests waiting for a transaction, more are refused at once with 503 rather than
+         * queue without bound while the database is slow or away.
+         */
+        @WithDefault("4096")
+        int maxQueued();
     }
 
     interface Idempotency {

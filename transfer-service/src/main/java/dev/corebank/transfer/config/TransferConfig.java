@@ -43,6 +43,13 @@ public interface TransferConfig {
         /** Most such transactions at once, of each kind; requests beyond them queue for the next. */
         @WithDefault("4")
         int maxInFlight();
+
+        /**
+         * Most requests waiting for a transaction, of each kind; more are refused at once with 503 rather than
+         * queue without bound while the database is slow or away.
+         */
+        @WithDefault("4096")
+        int maxQueued();
     }
 
     interface Idempotency {
