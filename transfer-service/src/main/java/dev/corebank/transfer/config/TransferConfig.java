@@ -3,6 +3,7 @@ package dev.corebank.transfer.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 
 /** transfer-service's settings. */
 @ConfigMapping(prefix = "corebank.transfers")
@@ -29,6 +30,14 @@ public interface TransferConfig {
     RateLimits rateLimits();
 
     Topics topics();
+
+    /**
+     * The services (outbox source names, as the relay stamps them in {@code ce_source}) allowed to send the
+     * ledger's answers. An answer from any other source, or from none, is never applied: it goes to
+     * {@code ledger.events.dlt} and is counted in {@code messages_untrusted_total}.
+     */
+    @WithDefault("accounts")
+    List<String> ledgerSenders();
 
     /**
      * Concurrent requests' writes share transactions (see GroupCommit): accepting transfers, and storing the
