@@ -3,6 +3,7 @@ package dev.corebank.order.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 
 /** order-saga-service's settings. */
 @ConfigMapping(prefix = "corebank.orders")
@@ -23,6 +24,14 @@ public interface OrderConfig {
     Idempotency idempotency();
 
     Topics topics();
+
+    /**
+     * The services (outbox source names, as the relay stamps them in {@code ce_source}) allowed to send the
+     * ledger's hold events. An event from any other source, or from none, is never applied: it goes to
+     * {@code ledger.events.dlt} and is counted in {@code messages_untrusted_total}.
+     */
+    @WithDefault("accounts")
+    List<String> ledgerSenders();
 
     /** Deadlines, re-sends and compensation of each order's saga. */
     interface Saga {
