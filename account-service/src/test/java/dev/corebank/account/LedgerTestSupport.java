@@ -86,11 +86,27 @@ public class LedgerTestSupport {
 
     /** Sends a command under a given message id: the same id again is a redelivery. */
     public UUID send(LedgerCommand command, UUID messageId) {
+        return sendAs(command, messageId, CloudEvents.sourceOf(command instanceof LedgerCommand.TransferFunds
+                ? "transfers" : "orders"));
+    }
+
+    /**
+     * Sends a command as if relayed from the outbox whose {@code ce_source} is {@code source} (none if null),
+     * as a new message; returns its message id. The relay stamps the real sender's; a forger chooses any.
+     */
+    public UUID sendAs(LedgerCommand command, String source) {
+        return sendAs(command, UuidV7.next(), source);
+    }
+
+    private UUID sendAs(LedgerCommand command, UUID messageId, String source) {
         try {
             ProducerRecord<String, String> record = new ProducerRecord<>(commandTopic, command.commandId().toString(),
                     json.writeValueAsString(command));
             record.headers().add(CloudEvents.ID, bytes(messageId.toString()));
             record.headers().add(CloudEvents.TYPE, bytes(command.getClass().getSimpleName()));
+            if (source != null) {
+                record.headers().add(CloudEvents.SOURCE, bytes(source));
+            }
             producer.send(record);
             return messageId;
         } catch (Exception e) {

@@ -319,6 +319,8 @@ public final class LedgerBenchmark {
                     command.fromAccountId().toString(), json.writeValueAsString(command));
             record.headers().add(CloudEvents.ID, UuidV7.next().toString().getBytes(StandardCharsets.UTF_8));
             record.headers().add(CloudEvents.TYPE, "TransferFunds".getBytes(StandardCharsets.UTF_8));
+            // As the relay would stamp it: the ledger takes TransferFunds from transfer-service only.
+            record.headers().add(CloudEvents.SOURCE, CloudEvents.sourceOf("transfers").getBytes(StandardCharsets.UTF_8));
             return record;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize " + command, e);

@@ -24,7 +24,8 @@ public class Relay {
     Relay(RelayConfig config, SourcePools pools, KafkaPublisher publisher, Vertx vertx, MeterRegistry registry) {
         this.sources = pools.all().entrySet().stream()
                 .map(source -> new SourceRelay(source.getKey(), vertx, source.getValue(),
-                        pools.connectOptions(source.getKey()), publisher, config, registry))
+                        pools.connectOptions(source.getKey()), publisher, config, config.topicsOf(source.getKey()),
+                        registry))
                 .toList();
     }
 

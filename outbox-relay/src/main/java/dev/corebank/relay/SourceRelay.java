@@ -9,6 +9,7 @@ import dev.corebank.relay.source.OutboxRepository;
 import dev.corebank.relay.source.OutboxRepository.Session;
 import dev.corebank.relay.source.OutboxRow;
 import dev.corebank.relay.source.RelayConfig;
+import dev.corebank.relay.source.TopicPolicy;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -68,6 +69,8 @@ final class SourceRelay {
 
     private final Counter published;
     private final Counter deadLettered;
+    private final Counter refused;
+    private final TopicPolicy topics;
     private final DistributionSummary batchSizes;
     private final Timer publishLatency;
 
@@ -92,8 +95,13 @@ final class SourceRelay {
     private final AtomicLong publishedTotal = new AtomicLong();
 
     SourceRelay(String source, Vertx vertx, Pool pool, PgConnectOptions connectOptions, KafkaPublisher publisher,
-            RelayConfig config, MeterRegistry registry) {
+            RelayConfig config, TopicPolicy topics, MeterRegistry registry) {
         this.source = source;
+        this.topics = topics;
+        this.refused = Counter.builder("relay.events.refused")
+                .description("Outbox rows for a topic their source may not write, sent to the dead-letter topic instead")
+                .tag("source", source)
+                .register(registry);
         this.vertx = vertx;
         this.connectOptions = connectOptions;
         this.outbox = new OutboxRepository(pool);
@@ -338,8 +346,11 @@ final class SourceRelay {
     private Uni<Void> publish(List<OutboxRow> rows, long started) {
         Map<Integer, Long> lastSeqByLane = new TreeMap<>();
         rows.forEach(row -> lastSeqByLane.merge(row.lane(), row.seq(), Math::max));
-        return publisher.publish(rows.stream().map(row -> CloudEventRecords.toRecord(source, row)).toList())
-                .chain(failures -> deadLetterUnpublishable(rows, failures))
+        List<OutboxRow> allowed = rows.stream().filter(row -> topics.allows(row.topic())).toList();
+        List<OutboxRow> notAllowed = rows.stream().filter(row -> !topics.allows(row.topic())).toList();
+        return publisher.publish(allowed.stream().map(row -> CloudEventRecords.toRecord(source, row)).toList())
+                .chain(failures -> deadLetterUnpublishable(allowed, failures))
+                .call(() -> refuse(notAllowed))
                 .emitOn(onContext)
                 .invoke(() -> {
                     lastSeqByLane.forEach((lane, seq) -> lanes[lane].advanced(seq));
@@ -383,6 +394,45 @@ final class SourceRelay {
                         }))
                 .invoke(() -> deadLettered.increment(deadLetters.size()))
                 .replaceWithVoid();
+    }
+
+    /**
+     * Rows for a topic their source may not write (a bug, or a service writing where it has no business) are never
+     * published: each is described on the dead-letter topic, as an unpublishable row is, and the cursors pass it
+     * only once that topic has it.
+     */
+    private Uni<Void> refuse(List<OutboxRow> rows) {
+        if (rows.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<ProducerRecord<String, byte[]>> deadLetters = rows.stream()
+                .map(row -> {
+                    TopicNotAllowed reason = new TopicNotAllowed(topics, row.topic());
+                    LOG.errorf("%s: row %s (lane %d, seq %d, %s) not published: %s; dead-lettered to %s", source, row.id(),
+                            row.lane(), row.seq(), row.eventType(), reason.getMessage(), config.deadLetterTopic());
+                    return CloudEventRecords.deadLetter(config.deadLetterTopic(), source, row, reason);
+                })
+                .toList();
+        return publisher.publish(deadLetters)
+                .invoke(failures -> failures.stream().filter(failure -> failure != null).findFirst()
+                        .ifPresent(failure -> {
+                            throw new IllegalStateException(
+                                    "dead-letter topic " + config.deadLetterTopic() + " refused a record", failure);
+                        }))
+                .invoke(() -> {
+                    refused.increment(deadLetters.size());
+                    deadLettered.increment(deadLetters.size());
+                })
+                .replaceWithVoid();
+    }
+
+    /** Why a row was not published: its topic is outside its source's allowed set. */
+    static final class TopicNotAllowed extends RuntimeException {
+
+        TopicNotAllowed(TopicPolicy policy, String topic) {
+            super("source " + policy.source() + " may not publish to " + topic + " (allowed: " + policy.patterns() + ")",
+                    null, false, false);
+        }
     }
 
     // --- cursors ---------------------------------------------------------------------------------------------

@@ -7,7 +7,9 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +18,7 @@ import dev.corebank.platform.outbox.CloudEvents;
 import dev.corebank.platform.outbox.Outbox;
 import dev.corebank.platform.outbox.OutboxEvent;
 import dev.corebank.relay.source.RelayConfig;
+import dev.corebank.relay.source.SourcePools;
 import dev.corebank.testing.TopicReader;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
@@ -31,6 +34,9 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
@@ -54,6 +60,9 @@ class RelayTest {
 
     @Inject
     RelayConfig config;
+
+    @Inject
+    SourcePools pools;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
@@ -130,6 +139,54 @@ class RelayTest {
         assertEquals("Blob", described.get("eventType").asText());
         assertTrue(described.get("error").asText().contains("RecordTooLargeException"), described.toString());
         assertTrue(described.get("payloadBytes").asLong() > 1_200_000);
+    }
+
+    @Test
+    void a_row_for_a_topic_its_source_may_not_write_is_dead_lettered_never_published_and_the_rows_after_it_flow_on()
+            throws Exception {
+        String topic = "relay-test-" + runId + "-" + UuidV7.next();
+        // transfer-service's topic: the accounts outbox has no business writing to it.
+        String forbidden = "transfer.events." + runId + "-" + UuidV7.next();
+        String aggregate = "acc-" + UuidV7.next();
+        OutboxEvent before = OutboxEvent.of(UuidV7.next(), topic, "Account", aggregate, new AccountOpened(aggregate, 1));
+        OutboxEvent outside = OutboxEvent.of(UuidV7.next(), forbidden, "Transfer", aggregate, new AccountOpened(aggregate, 2));
+        OutboxEvent after = OutboxEvent.of(UuidV7.next(), topic, "Account", aggregate, new AccountOpened(aggregate, 3));
+        accounts.withTransaction(tx -> outbox.append(tx, before, outside, after)).await().atMost(WAIT);
+
+        List<ConsumerRecord<String, String>> received = consume(topic, 2);
+        List<ConsumerRecord<String, String>> deadLetters = TopicReader.read(bootstrap, config.deadLetterTopic(),
+                config.deadLetterTopic() + "-" + UuidV7.next(), 1, WAIT).stream()
+                .filter(record -> outside.id().toString().equals(header(record, CloudEvents.ID)))
+                .toList();
+
+        assertEquals(List.of(before.id().toString(), after.id().toString()),
+                received.stream().map(r -> header(r, CloudEvents.ID)).toList(), "the rows around it, in order");
+        assertEquals(1, deadLetters.size(), "the row is described on the dead-letter topic");
+        var described = new ObjectMapper().readTree(deadLetters.get(0).value());
+        assertEquals(forbidden, described.get("topic").asText());
+        assertTrue(described.get("error").asText().contains("source accounts may not publish to " + forbidden),
+                described.toString());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            assertFalse(admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(forbidden),
+                    "nothing was ever sent to " + forbidden);
+        }
+        given().accept("text/plain").when().get("/q/metrics").then().statusCode(200)
+                .body(matchesPattern("(?s).*relay_events_refused_total\\{source=\"accounts\",} [1-9].*"));
+    }
+
+    @Test
+    void every_source_connection_runs_with_the_platforms_statement_idle_transaction_and_keepalive_limits() {
+        Pool pool = pools.all().get("accounts");
+        Map<String, String> shown = new java.util.LinkedHashMap<>();
+        for (String setting : List.of("statement_timeout", "idle_in_transaction_session_timeout", "tcp_keepalives_idle",
+                "tcp_keepalives_interval", "tcp_keepalives_count")) {
+            shown.put(setting, pool.query("SHOW " + setting).execute()
+                    .map(rows -> rows.iterator().next().getString(0))
+                    .await().atMost(WAIT));
+        }
+
+        assertEquals(Map.of("statement_timeout", "30s", "idle_in_transaction_session_timeout", "1min",
+                "tcp_keepalives_idle", "60", "tcp_keepalives_interval", "10", "tcp_keepalives_count", "6"), shown);
     }
 
     @Test

@@ -17,7 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
-/** Answers on the ledger's topic that cannot be read are passed over: they never stop the consumer. */
+/** Answers on the ledger's topic that cannot be read are dead-lettered and counted: they never stop the consumer. */
 @QuarkusTest
 class LedgerRepliesTest {
 
@@ -28,7 +28,7 @@ class LedgerRepliesTest {
     MeterRegistry registry;
 
     @Test
-    void answers_missing_a_field_they_need_are_skipped_and_counted() {
+    void answers_missing_a_field_they_need_are_dead_lettered_and_counted() {
         double before = unreadable();
         TopicPartition partition = new TopicPartition("ledger-events", 0);
         ConsumerRecords<String, String> records = new ConsumerRecords<>(Map.of(partition, List.of(
@@ -52,6 +52,7 @@ class LedgerRepliesTest {
     private static ConsumerRecord<String, String> reply(long offset, String type, String payload) {
         ConsumerRecord<String, String> record = new ConsumerRecord<>("ledger-events", 0, offset, "key", payload);
         record.headers().add(CloudEvents.TYPE, type.getBytes(StandardCharsets.UTF_8));
+        record.headers().add(CloudEvents.SOURCE, CloudEvents.sourceOf("accounts").getBytes(StandardCharsets.UTF_8));
         return record;
     }
 

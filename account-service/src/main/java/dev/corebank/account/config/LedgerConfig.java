@@ -2,7 +2,10 @@ package dev.corebank.account.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import dev.corebank.messages.ledger.LedgerCommand;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /** The ledger's settings. */
 @ConfigMapping(prefix = "corebank.ledger")
@@ -26,6 +29,39 @@ public interface LedgerConfig {
 
     /** Topics this service reads, and appends events to (the relay publishes those). */
     Topics topics();
+
+    /** Who may send the ledger each command. */
+    Senders senders();
+
+    /**
+     * The services (outbox source names, as the relay stamps them in {@code ce_source}) allowed to send each
+     * command. A command from any other source, or from none, is never applied: it goes to the commands'
+     * dead-letter topic and is counted in {@code messages_untrusted_total}.
+     */
+    interface Senders {
+
+        /** TransferFunds: transfer-service. */
+        @WithDefault("transfers")
+        List<String> transferFunds();
+
+        /** PlaceHold: the order saga. */
+        @WithDefault("orders")
+        List<String> placeHold();
+
+        /** CaptureHold: the order saga. */
+        @WithDefault("orders")
+        List<String> captureHold();
+
+        /** VoidHold: the order saga. */
+        @WithDefault("orders")
+        List<String> voidHold();
+
+        /** The allowed senders by command type. */
+        default Map<Class<? extends LedgerCommand>, List<String>> byType() {
+            return Map.of(LedgerCommand.TransferFunds.class, transferFunds(), LedgerCommand.PlaceHold.class, placeHold(),
+                    LedgerCommand.CaptureHold.class, captureHold(), LedgerCommand.VoidHold.class, voidHold());
+        }
+    }
 
     interface Topics {
 

@@ -7,7 +7,12 @@ import dev.corebank.messages.ledger.LedgerCommand;
 import dev.corebank.platform.inbox.Inbox;
 import dev.corebank.platform.inbox.InboxConfig;
 import dev.corebank.platform.inbox.MalformedMessage;
+import dev.corebank.account.config.LedgerConfig;
 import dev.corebank.platform.messaging.CloudEventDecoder;
+import dev.corebank.platform.messaging.SenderCheck;
+import dev.corebank.platform.messaging.UntrustedSender;
+import dev.corebank.platform.outbox.OutboxConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.corebank.platform.outbox.CloudEvents;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -15,7 +20,9 @@ import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -24,6 +31,9 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * Reads {@code ledger.commands} a poll at a time and applies each poll in one transaction. The offsets
  * move only after that transaction committed (the connector acknowledges when the returned Uni completes),
  * so a crash at any point leads to a redelivery, which the inbox and the stored answers make harmless.
+ *
+ * <p>A command whose {@code ce_source} is not a service allowed to send its type ({@link LedgerConfig.Senders}) is
+ * never applied: it goes to the dead-letter topic, as a malformed one does, and is counted.
  *
  * <p>Should a whole batch fail for a reason other than the database being away, its commands are applied
  * one by one so that the one at fault alone goes to the dead-letter topic.
@@ -37,13 +47,22 @@ public class CommandConsumer {
     private final DeadLetters deadLetters;
     private final CloudEventDecoder decoder;
     private final InboxConfig retries;
+    private final SenderCheck senders;
 
     public CommandConsumer(CommandProcessor processor, DeadLetters deadLetters, CloudEventDecoder decoder,
-            InboxConfig retries) {
+            InboxConfig retries, LedgerConfig ledger, OutboxConfig outbox, MeterRegistry registry) {
         this.processor = processor;
         this.deadLetters = deadLetters;
         this.decoder = decoder;
         this.retries = retries;
+        this.senders = new SenderCheck("ledger-commands", allowedByType(ledger.senders()), outbox.sourceName(), registry);
+    }
+
+    /** Every command type, with the senders configured for it; a type without any may come from nobody. */
+    private static Map<String, List<String>> allowedByType(LedgerConfig.Senders senders) {
+        Map<Class<? extends LedgerCommand>, List<String>> byType = senders.byType();
+        return LedgerCommand.TYPES.entrySet().stream().collect(Collectors.toUnmodifiableMap(Map.Entry::getKey,
+                type -> byType.getOrDefault(type.getValue(), List.of())));
     }
 
     @Incoming("ledger-commands")
@@ -52,9 +71,11 @@ public class CommandConsumer {
         List<Uni<Void>> malformed = new ArrayList<>();
         for (ConsumerRecord<String, String> record : records) {
             try {
+                // Before the payload is read: a forged command is refused whatever it says.
+                senders.require(record);
                 parsed.add(new Parsed(record, new ReceivedCommand(Inbox.messageId(record), parse(record),
                         CloudEventDecoder.header(record, CloudEvents.SOURCE).orElse(null))));
-            } catch (MalformedMessage e) {
+            } catch (MalformedMessage | UntrustedSender e) {
                 malformed.add(deadLetters.send(record, e));
             }
         }

@@ -147,8 +147,8 @@ class LedgerCommandsTest {
     @Test
     void a_command_that_cannot_be_read_goes_to_the_dead_letter_topic_and_the_rest_flows() {
         String poison = "poison-" + UUID.randomUUID();
-        ledger.sendRaw(poison, "{\"commandId\": \"not-a-uuid\"}",
-                Map.of(CloudEvents.ID, UuidV7.next().toString(), CloudEvents.TYPE, "TransferFunds"));
+        ledger.sendRaw(poison, "{\"commandId\": \"not-a-uuid\"}", Map.of(CloudEvents.ID, UuidV7.next().toString(),
+                CloudEvents.TYPE, "TransferFunds", CloudEvents.SOURCE, CloudEvents.sourceOf("transfers")));
         ledger.sendRaw(poison + "-type", "{}", Map.of(CloudEvents.ID, UuidV7.next().toString(), CloudEvents.TYPE, "Nonsense"));
         UUID alice = funded(10);
         TransferFunds after = new TransferFunds(UuidV7.next(), alice, ledger.open("EUR", 0), 10, "EUR", null);

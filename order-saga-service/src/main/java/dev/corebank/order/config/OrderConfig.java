@@ -3,6 +3,7 @@ package dev.corebank.order.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 
 /** order-saga-service's settings. */
 @ConfigMapping(prefix = "corebank.orders")
@@ -23,6 +24,14 @@ public interface OrderConfig {
     Idempotency idempotency();
 
     Topics topics();
+
+    /**
+     * The services (outbox source names, as the relay stamps them in {@code ce_source}) allowed to send the
+     * ledger's hold events. An event from any other source, or from none, is never applied: it goes to
+     * {@code ledger.events.dlt} and is counted in {@code messages_untrusted_total}.
+     */
+    @WithDefault("accounts")
+    List<String> ledgerSenders();
 
     /** Deadlines, re-sends and compensation of each order's saga. */
     interface Saga {
@@ -66,6 +75,13 @@ public interface OrderConfig {
         /** Most accepting transactions at once; requests beyond them queue for the next. */
         @WithDefault("2")
         int maxInFlight();
+
+        /**
+         * Most requests waiting for a transaction, more are refused at once with 503 rather than
+         * queue without bound while the database is slow or away.
+         */
+        @WithDefault("4096")
+        int maxQueued();
     }
 
     interface Idempotency {

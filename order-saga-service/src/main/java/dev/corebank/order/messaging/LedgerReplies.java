@@ -1,15 +1,21 @@
 package dev.corebank.order.messaging;
 
 import dev.corebank.messages.ledger.LedgerEvent;
+import dev.corebank.order.config.OrderConfig;
 import dev.corebank.order.saga.SagaService;
 import dev.corebank.platform.inbox.Inbox;
 import dev.corebank.platform.inbox.InboxConfig;
 import dev.corebank.platform.inbox.MalformedMessage;
 import dev.corebank.platform.messaging.CloudEventDecoder;
+import dev.corebank.platform.messaging.DeadLetterChannel;
+import dev.corebank.platform.messaging.SenderCheck;
+import dev.corebank.platform.messaging.UntrustedSender;
 import dev.corebank.platform.outbox.OutboxConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +25,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
 /**
  * Reads the ledger's answers ({@code ledger.events}) a poll at a time and moves the sagas they concern in one
@@ -28,13 +34,14 @@ import org.jboss.logging.Logger;
  * guarded by the saga's state, so a redelivered or repeated answer changes nothing and needs no inbox.
  *
  * <p>Only hold events are read: replies addressed to another service, and other types, are passed over by
- * their headers without parsing; holds that are not an order's are passed over by the saga. A hold event
- * that does not parse is skipped and counted: it must not stop the answers behind it.
+ * their headers without parsing; holds that are not an order's are passed over by the saga. No event can stop
+ * the ones behind it: one not sent by the ledger ({@code ce_source} not among
+ * {@link OrderConfig#ledgerSenders()}) is never applied, one that does not parse is not either, and one whose
+ * step fails for a reason other than the database being away is tried alone a few times; each of them goes to
+ * {@code ledger.events.dlt} and is counted.
  */
 @ApplicationScoped
 public class LedgerReplies {
-
-    private static final Logger LOG = Logger.getLogger(LedgerReplies.class);
 
     private static final Set<Class<? extends LedgerEvent>> HOLD_EVENTS = Set.of(LedgerEvent.HoldPlaced.class,
             LedgerEvent.HoldRejected.class, LedgerEvent.HoldCaptured.class, LedgerEvent.HoldVoided.class,
@@ -47,44 +54,87 @@ public class LedgerReplies {
     private final CloudEventDecoder decoder;
     private final Optional<String> self;
     private final InboxConfig retries;
+    private final SenderCheck senders;
+    private final DeadLetterChannel deadLetters;
     private final Counter unreadable;
+    private final Counter failed;
 
     public LedgerReplies(SagaService sagas, CloudEventDecoder decoder, OutboxConfig outbox, InboxConfig retries,
-            MeterRegistry registry) {
+            OrderConfig config, @Channel("ledger-events-dlt") MutinyEmitter<String> deadLetters, MeterRegistry registry) {
         this.sagas = sagas;
         this.decoder = decoder;
         this.self = outbox.sourceName();
         this.retries = retries;
+        this.senders = new SenderCheck("order-ledger-replies", HOLD_TYPES.keySet().stream()
+                .collect(Collectors.toMap(type -> type, type -> config.ledgerSenders())), self, registry);
+        this.deadLetters = new DeadLetterChannel(deadLetters, "order-saga-service");
         this.unreadable = Counter.builder("orders.ledger_replies.unreadable")
-                .description("Ledger hold events that did not parse (skipped)")
+                .description("Ledger hold events that did not parse (dead-lettered)")
+                .register(registry);
+        this.failed = Counter.builder("orders.ledger_replies.failed")
+                .description("Ledger hold events whose saga step kept failing (dead-lettered)")
                 .register(registry);
     }
 
     @Incoming("ledger-events")
     public Uni<Void> consume(ConsumerRecords<String, String> records) {
-        List<LedgerEvent> replies = new ArrayList<>();
+        List<Reply> replies = new ArrayList<>();
+        List<Refused> refused = new ArrayList<>();
         for (ConsumerRecord<String, String> record : records) {
-            if (CloudEventDecoder.addressedTo(record, self)) {
-                holdEventOf(record).ifPresent(replies::add);
+            if (!CloudEventDecoder.addressedTo(record, self)) {
+                continue;
+            }
+            try {
+                senders.require(record);
+                decoder.decode(record, HOLD_TYPES).ifPresent(event -> replies.add(new Reply(record, event)));
+            } catch (UntrustedSender e) {
+                refused.add(new Refused(record, e));
+            } catch (MalformedMessage e) {
+                unreadable.increment();
+                refused.add(new Refused(record, e));
             }
         }
+        return deadLetter(refused)
+                .chain(() -> apply(replies));
+    }
+
+    private Uni<Void> apply(List<Reply> replies) {
         if (replies.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        // Failures here are the database's, never the answers': retried until it is back, holding the partitions.
-        return sagas.onReplies(replies)
+        return patiently(sagas.onReplies(replies.stream().map(Reply::event).toList()))
+                .onFailure().recoverWithUni(failure -> oneByOne(replies));
+    }
+
+    /** After a batch failed for a reason of its own: each event alone, so that the one at fault alone is dead-lettered. */
+    private Uni<Void> oneByOne(List<Reply> replies) {
+        return Multi.createFrom().iterable(replies)
+                .onItem().transformToUniAndConcatenate(reply -> patiently(sagas.onReplies(List.of(reply.event())))
+                        .onFailure().retry().withBackOff(retries.initialBackoff(), retries.maxBackoff()).atMost(retries.maxRetries())
+                        .onFailure().invoke(failure -> failed.increment())
+                        .onFailure().recoverWithUni(failure -> deadLetters.send(reply.record(), failure)))
+                .collect().last()
+                .replaceWithVoid();
+    }
+
+    /** The database away or overloaded says nothing about the events: retried until it is back, holding the partitions. */
+    private Uni<Void> patiently(Uni<?> applying) {
+        return applying
                 .onFailure(Inbox::databaseUnavailable)
                 .retry().withBackOff(retries.initialBackoff(), retries.maxBackoff()).indefinitely()
                 .replaceWithVoid();
     }
 
-    private Optional<LedgerEvent> holdEventOf(ConsumerRecord<String, String> record) {
-        try {
-            return decoder.decode(record, HOLD_TYPES);
-        } catch (MalformedMessage e) {
-            unreadable.increment();
-            LOG.warnf("skipping an unreadable ledger event: %s", e.getMessage());
-            return Optional.empty();
-        }
+    private Uni<Void> deadLetter(List<Refused> refused) {
+        return Multi.createFrom().iterable(refused)
+                .onItem().transformToUniAndConcatenate(each -> deadLetters.send(each.record(), each.reason()))
+                .collect().last()
+                .replaceWithVoid();
+    }
+
+    private record Reply(ConsumerRecord<String, String> record, LedgerEvent event) {
+    }
+
+    private record Refused(ConsumerRecord<String, String> record, RuntimeException reason) {
     }
 }

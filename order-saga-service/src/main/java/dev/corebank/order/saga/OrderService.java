@@ -74,7 +74,7 @@ public class OrderService {
                 .description("Requests answered with the order an earlier request with the same key made")
                 .register(registry);
         this.acceptances = new GroupCommit<>("order-accepts", config.batching().maxSize(),
-                config.batching().maxInFlight(), registry, this::acceptAll);
+                config.batching().maxInFlight(), config.batching().maxQueued(), registry, this::acceptAll);
     }
 
     /** The order a POST answers with, and whether an earlier request with the same key made it. */

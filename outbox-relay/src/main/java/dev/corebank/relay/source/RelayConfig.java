@@ -3,6 +3,7 @@ package dev.corebank.relay.source;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -12,6 +13,26 @@ public interface RelayConfig {
 
     /** Source databases by name (accounts, transfers, orders): the name is also the CloudEvents source. */
     Map<String, Source> sources();
+
+    /**
+     * The topics each source may publish to, by source name: exact names, or prefixes ending in {@code *}. A row
+     * for a topic its source may not write is never published: it is described on {@link #deadLetterTopic()}
+     * and counted ({@code relay_events_refused_total}), and the rows after it flow on. The relay refuses to
+     * start with a source that has no entry here. The defaults (application.properties) follow who sends what:
+     * accounts the ledger's events and account changes, transfers and orders their ledger commands and their
+     * own events. Kafka ACLs (docs/event-backbone.md) say the same at the broker, for the relay's principal.
+     */
+    Map<String, List<String>> allowedTopics();
+
+    /** The topics {@code source} may publish to. */
+    default TopicPolicy topicsOf(String source) {
+        List<String> allowed = allowedTopics().get(source);
+        if (allowed == null || allowed.isEmpty()) {
+            throw new IllegalStateException("source " + source + " may publish to no topic: set corebank.relay.allowed-topics."
+                    + source);
+        }
+        return new TopicPolicy(source, allowed);
+    }
 
     /** Role the relay logs in as on every source; granted access to the outbox tables only. */
     @WithDefault("outbox_relay")

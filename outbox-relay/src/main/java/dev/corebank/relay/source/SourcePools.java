@@ -1,5 +1,6 @@
 package dev.corebank.relay.source;
 
+import dev.corebank.platform.db.DatabaseTimeouts;
 import io.smallrye.mutiny.TimeoutException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -27,12 +28,14 @@ public class SourcePools {
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
 
     private final RelayConfig config;
+    private final DatabaseTimeouts timeouts;
     private final Map<String, Pool> pools;
 
-    SourcePools(RelayConfig config, Vertx vertx) {
+    SourcePools(RelayConfig config, DatabaseTimeouts timeouts, Vertx vertx) {
         this.config = config;
+        this.timeouts = timeouts;
         Map<String, Pool> byName = new LinkedHashMap<>();
-        config.sources().forEach((name, source) -> byName.put(name, open(vertx, config, name, source)));
+        config.sources().forEach((name, source) -> byName.put(name, open(vertx, config, timeouts, name, source)));
         this.pools = Collections.unmodifiableMap(byName);
     }
 
@@ -43,7 +46,7 @@ public class SourcePools {
 
     /** How to open a dedicated connection to a source, for what a pool cannot do (locks, LISTEN). */
     public PgConnectOptions connectOptions(String name) {
-        return connectOptions(config, config.sources().get(name));
+        return connectOptions(config, timeouts, config.sources().get(name));
     }
 
     /**
@@ -66,15 +69,17 @@ public class SourcePools {
         }
     }
 
-    private static PgConnectOptions connectOptions(RelayConfig config, RelayConfig.Source source) {
-        return PgConnectOptions.fromUri(source.url())
+    /**
+     * Every connection to a source, pooled or dedicated, carries the platform's limits (statement and idle
+     * transaction timeouts, keepalive on both ends): the server's keepalive also ends the session of an owner
+     * connection whose relay vanished, freeing its lane locks within minutes rather than hours.
+     */
+    private static PgConnectOptions connectOptions(RelayConfig config, DatabaseTimeouts timeouts, RelayConfig.Source source) {
+        return timeouts.applyTo(PgConnectOptions.fromUri(source.url()))
                 .setUser(config.username())
                 .setPassword(config.password().orElse(""))
                 .setConnectTimeout((int) config.healthTimeout().toMillis())
                 .setPipeliningLimit(16)
-                // A peer that vanished without closing is found out by the round timeout (RelayConfig); the
-                // keepalive frees such a connection eventually, rather than never.
-                .setTcpKeepAlive(true)
                 // The relay runs the same few statements all day: each connection parses them once, and
                 // plans them per call for their actual cursors, as the services do (a generic plan made while
                 // the outbox was nearly empty would be kept long after it stopped fitting).
@@ -83,10 +88,11 @@ public class SourcePools {
                 .addProperty("application_name", APPLICATION_NAME);
     }
 
-    private static Pool open(Vertx vertx, RelayConfig config, String name, RelayConfig.Source source) {
+    private static Pool open(Vertx vertx, RelayConfig config, DatabaseTimeouts timeouts, String name,
+            RelayConfig.Source source) {
         // The pool moves cursors. Losing the last moves in a database crash only makes the relay publish those
         // rows again (consumers dedup), so these commits need not wait for the WAL flush.
-        PgConnectOptions connect = connectOptions(config, source).addProperty("synchronous_commit", "off");
+        PgConnectOptions connect = connectOptions(config, timeouts, source).addProperty("synchronous_commit", "off");
         // A connection that has neither sent nor received a byte for a round's timeout is closed: one that stopped
         // answering mid-query would otherwise hold its round, and its place in the pool, for ever. Idle pooled
         // connections closed this way are simply opened again when needed.

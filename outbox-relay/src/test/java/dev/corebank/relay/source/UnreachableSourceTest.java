@@ -22,7 +22,9 @@ class UnreachableSourceTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             // Nothing listens on port 1: as if that database server were down.
-            return Map.of("corebank.relay.sources.ghost.url", "postgresql://127.0.0.1:1/ghost");
+            return Map.of("corebank.relay.sources.ghost.url", "postgresql://127.0.0.1:1/ghost",
+                    // A source may publish nothing unless it is named here; the relay refuses to start otherwise.
+                    "corebank.relay.allowed-topics.ghost", "ghost.events");
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.corebank.platform.batch;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
@@ -19,6 +21,10 @@ import java.util.function.Function;
  * the next free slot takes up to {@code maxBatch} of them together. The heavier the load, the larger the
  * batches, and the fewer commits and round trips per item.
  *
+ * <p>The queue is bounded: past {@code maxQueued} waiting items a new one is refused at once with
+ * {@link QueueFull} (503 over HTTP) rather than waiting behind work the database cannot catch up with; memory
+ * and every queued caller's latency would otherwise grow without limit while the database is slow or away.
+ *
  * <p>{@code work} gets a batch and answers with one result per item, in the batch's order. When a batch of
  * several items fails, each item is run again alone, so one bad item fails only its own caller. Work must
  * therefore be safe to run again for items whose first attempt failed: a rolled-back transaction is.
@@ -31,28 +37,51 @@ public final class GroupCommit<T, R> {
     private final Function<List<T>, Uni<List<R>>> work;
     private final int maxBatch;
     private final int maxInFlight;
+    private final int maxQueued;
+    private final String name;
     private final DistributionSummary batchSizes;
+    private final Counter refused;
     private final Queue<Pending<T, R>> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger queued = new AtomicInteger();
 
-    /** {@code name} tags the batch-size metric {@code group.commit.batch.size}. */
-    public GroupCommit(String name, int maxBatch, int maxInFlight, MeterRegistry registry,
+    /**
+     * {@code name} tags the metrics {@code group.commit.batch.size} and {@code group.commit.refused}; at most
+     * {@code maxQueued} items wait for a slot.
+     */
+    public GroupCommit(String name, int maxBatch, int maxInFlight, int maxQueued, MeterRegistry registry,
             Function<List<T>, Uni<List<R>>> work) {
-        if (maxBatch < 1 || maxInFlight < 1) {
-            throw new IllegalArgumentException("maxBatch and maxInFlight must be at least 1");
+        if (maxBatch < 1 || maxInFlight < 1 || maxQueued < 1) {
+            throw new IllegalArgumentException("maxBatch, maxInFlight and maxQueued must be at least 1");
         }
+        this.name = name;
         this.work = work;
         this.maxBatch = maxBatch;
         this.maxInFlight = maxInFlight;
+        this.maxQueued = maxQueued;
+        this.refused = Counter.builder("group.commit.refused")
+                .description("Items refused because the queue was full")
+                .tag("batch", name)
+                .register(registry);
+        Gauge.builder("group.commit.queued", queued, AtomicInteger::get)
+                .description("Items waiting for a batch")
+                .tag("batch", name)
+                .register(registry);
         this.batchSizes = DistributionSummary.builder("group.commit.batch.size")
                 .description("Items served by one batch")
                 .tag("batch", name)
                 .register(registry);
     }
 
-    /** {@code item}'s result, once the batch that takes it has run. */
+    /** {@code item}'s result, once the batch that takes it has run; {@link QueueFull} if the queue is full. */
     public Uni<R> submit(T item) {
         return Uni.createFrom().emitter(emitter -> {
+            if (queued.incrementAndGet() > maxQueued) {
+                queued.decrementAndGet();
+                refused.increment();
+                emitter.fail(new QueueFull(name, maxQueued));
+                return;
+            }
             queue.add(new Pending<>(item, emitter));
             drain();
         });
@@ -74,6 +103,7 @@ public final class GroupCommit<T, R> {
             }
             List<Pending<T, R>> batch = new ArrayList<>();
             for (Pending<T, R> next; batch.size() < maxBatch && (next = queue.poll()) != null; ) {
+                queued.decrementAndGet();
                 batch.add(next);
             }
             if (batch.isEmpty()) {

@@ -46,7 +46,7 @@ class GroupCommitTest {
     @Test
     void an_item_submitted_while_a_slot_is_free_runs_at_once_alone() {
         HeldWork work = new HeldWork();
-        GroupCommit<Integer, Integer> commit = new GroupCommit<>("test", 10, 2, new SimpleMeterRegistry(), work);
+        GroupCommit<Integer, Integer> commit = new GroupCommit<>("test", 10, 2, 1000, new SimpleMeterRegistry(), work);
 
         CompletableFuture<Integer> first = commit.submit(1).subscribeAsCompletionStage();
 
@@ -58,7 +58,7 @@ class GroupCommitTest {
     @Test
     void items_queued_while_every_slot_is_busy_go_together_in_order_up_to_the_largest_batch() {
         HeldWork work = new HeldWork();
-        GroupCommit<Integer, Integer> commit = new GroupCommit<>("test", 4, 1, new SimpleMeterRegistry(), work);
+        GroupCommit<Integer, Integer> commit = new GroupCommit<>("test", 4, 1, 1000, new SimpleMeterRegistry(), work);
         List<CompletableFuture<Integer>> results = new ArrayList<>();
         for (int i = 0; i < 11; i++) {
             results.add(commit.submit(i).subscribeAsCompletionStage());
@@ -83,7 +83,7 @@ class GroupCommitTest {
     void a_failed_batch_is_run_again_item_by_item_so_only_the_bad_item_fails() {
         List<List<Integer>> batches = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> gate = new CompletableFuture<>();
-        GroupCommit<Integer, Integer> commit = new GroupCommit<>("test", 10, 1, new SimpleMeterRegistry(), batch -> {
+        GroupCommit<Integer, Integer> commit = new GroupCommit<>("test", 10, 1, 1000, new SimpleMeterRegistry(), batch -> {
             batches.add(batch);
             if (batch.equals(List.of(0))) {
                 return Uni.createFrom().completionStage(gate).replaceWith(List.of(0));
@@ -110,7 +110,7 @@ class GroupCommitTest {
     @Test
     void work_that_throws_or_answers_the_wrong_number_of_results_fails_its_callers_and_frees_the_slot() {
         AtomicInteger calls = new AtomicInteger();
-        GroupCommit<Integer, Integer> commit = new GroupCommit<>("test", 10, 1, new SimpleMeterRegistry(), batch -> {
+        GroupCommit<Integer, Integer> commit = new GroupCommit<>("test", 10, 1, 1000, new SimpleMeterRegistry(), batch -> {
             switch (calls.incrementAndGet()) {
                 case 1:
                     throw new IllegalStateException("thrown, not failed");
@@ -132,7 +132,7 @@ class GroupCommitTest {
         AtomicInteger mostRunning = new AtomicInteger();
         List<Integer> sizes = Collections.synchronizedList(new ArrayList<>());
         ExecutorService workers = Executors.newFixedThreadPool(4);
-        GroupCommit<Integer, Integer> commit = new GroupCommit<>("test", 50, 3, new SimpleMeterRegistry(), batch -> {
+        GroupCommit<Integer, Integer> commit = new GroupCommit<>("test", 50, 3, 16_000, new SimpleMeterRegistry(), batch -> {
             mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
             sizes.add(batch.size());
             return Uni.createFrom().item(batch).emitOn(workers).invoke(running::decrementAndGet);
@@ -156,5 +156,42 @@ class GroupCommitTest {
             submitters.shutdownNow();
             workers.shutdownNow();
         }
+    }
+
+    @Test
+    void a_full_queue_refuses_new_items_at_once_and_takes_them_again_once_it_drains() {
+        HeldWork work = new HeldWork();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        GroupCommit<Integer, Integer> commit = new GroupCommit<>("bounded", 10, 1, 3, registry, work);
+        CompletableFuture<Integer> running = commit.submit(0).subscribeAsCompletionStage();
+        List<CompletableFuture<Integer>> queued = IntStream.rangeClosed(1, 3)
+                .mapToObj(i -> commit.submit(i).subscribeAsCompletionStage())
+                .toList();
+
+        CompletableFuture<Integer> refused = commit.submit(4).subscribeAsCompletionStage();
+
+        assertTrue(refused.isCompletedExceptionally(), "refused at once, not queued");
+        Throwable failure = assertThrows(Exception.class, refused::join).getCause();
+        assertTrue(failure instanceof QueueFull, "a QueueFull, not " + failure);
+        assertTrue(failure.getMessage().contains("bounded: 3 queued"), failure.getMessage());
+        assertEquals(1.0, registry.counter("group.commit.refused", "batch", "bounded").count());
+        assertEquals(3.0, registry.get("group.commit.queued").tag("batch", "bounded").gauge().value());
+        assertEquals(List.of(List.of(0)), work.batches, "the refused item never reached the work");
+
+        work.release(0);
+        assertEquals(List.of(1, 2, 3), work.batches.get(1), "the queued items still run, together");
+        assertEquals(0.0, registry.get("group.commit.queued").tag("batch", "bounded").gauge().value());
+        CompletableFuture<Integer> later = commit.submit(5).subscribeAsCompletionStage();
+        work.release(1);
+        work.release(2);
+        assertEquals(0, running.join());
+        assertEquals(List.of(2, 4, 6), queued.stream().map(CompletableFuture::join).toList());
+        assertEquals(10, later.join(), "room again once the queue drained");
+    }
+
+    @Test
+    void a_queue_bound_below_one_is_refused() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new GroupCommit<Integer, Integer>("test", 10, 1, 0, new SimpleMeterRegistry(), new HeldWork()));
     }
 }

@@ -3,6 +3,7 @@ package dev.corebank.transfer.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 
 /** transfer-service's settings. */
 @ConfigMapping(prefix = "corebank.transfers")
@@ -31,6 +32,14 @@ public interface TransferConfig {
     Topics topics();
 
     /**
+     * The services (outbox source names, as the relay stamps them in {@code ce_source}) allowed to send the
+     * ledger's answers. An answer from any other source, or from none, is never applied: it goes to
+     * {@code ledger.events.dlt} and is counted in {@code messages_untrusted_total}.
+     */
+    @WithDefault("accounts")
+    List<String> ledgerSenders();
+
+    /**
      * Concurrent requests' writes share transactions (see GroupCommit): accepting transfers, and storing the
      * answers of requests whose wait ran out. Under light load each request still has a transaction of its own.
      */
@@ -43,6 +52,13 @@ public interface TransferConfig {
         /** Most such transactions at once, of each kind; requests beyond them queue for the next. */
         @WithDefault("4")
         int maxInFlight();
+
+        /**
+         * Most requests waiting for a transaction, of each kind; more are refused at once with 503 rather than
+         * queue without bound while the database is slow or away.
+         */
+        @WithDefault("4096")
+        int maxQueued();
     }
 
     interface Idempotency {

@@ -84,9 +84,11 @@ public class TransferService {
                 .description("Ledger answers per settling transaction (one Kafka poll's worth), committed")
                 .register(registry);
         TransferConfig.Batching batching = config.batching();
-        this.acceptances = new GroupCommit<>("transfer-accepts", batching.maxSize(), batching.maxInFlight(), registry,
+        this.acceptances = new GroupCommit<>("transfer-accepts", batching.maxSize(), batching.maxInFlight(),
+                batching.maxQueued(), registry,
                 this::acceptAll);
-        this.answers = new GroupCommit<>("idempotency-answers", batching.maxSize(), batching.maxInFlight(), registry,
+        this.answers = new GroupCommit<>("idempotency-answers", batching.maxSize(), batching.maxInFlight(),
+                batching.maxQueued(), registry,
                 batch -> keys.answer(pool, batch));
     }
 
