@@ -1,5 +1,6 @@
 package dev.corebank.bench;
 
+import dev.corebank.testing.Tokens;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -68,7 +69,8 @@ final class OrderLoad implements AutoCloseable {
     /** A request sent later than this after its intended start waited for a connection or for a late clock. */
     private static final long LATE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long HIGHEST_NANOS = TimeUnit.MINUTES.toNanos(10);
-    private static final String CLIENT_ID = "bench";
+    /** A teller's token: the bench measures the saga and the ledger, not ownership lookups (cached after the first). */
+    private static final String AUTHORIZATION = Tokens.bearer(Tokens.mint("bench", "teller", "operator"));
     /** How many orders still open at the drain limit are looked up with {@code GET /orders/{id}}, at most. */
     private static final int LOOKED_UP = 200;
     private static final String CONFIRMED = "OrderConfirmed";
@@ -345,7 +347,7 @@ final class OrderLoad implements AutoCloseable {
                 .setIdleTimeout(REQUEST_TIMEOUT.toMillis())
                 .putHeader("Content-Type", "application/json")
                 .putHeader("Idempotency-Key", "bench-" + RunId.VALUE + "-" + keys.incrementAndGet())
-                .putHeader("X-Client-Id", CLIENT_ID);
+                .putHeader("Authorization", AUTHORIZATION);
     }
 
     private static RequestOptions get(UUID id) {

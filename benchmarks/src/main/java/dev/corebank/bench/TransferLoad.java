@@ -1,5 +1,6 @@
 package dev.corebank.bench;
 
+import dev.corebank.testing.Tokens;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -63,7 +64,8 @@ final class TransferLoad implements AutoCloseable {
     private static final long LATE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long HIGHEST_NANOS = TimeUnit.MINUTES.toNanos(10);
     private static final int LARGEST_TRANSFER = 10_000;
-    private static final String CLIENT_ID = "bench";
+    /** A teller's token: the bench measures the saga and the ledger, not ownership lookups (cached after the first). */
+    private static final String AUTHORIZATION = Tokens.bearer(Tokens.mint("bench", "teller", "operator"));
 
     /** One step of offered load: {@code rate} transfers per second for {@code seconds}. */
     record Step(String label, int rate, int seconds) {
@@ -268,7 +270,7 @@ final class TransferLoad implements AutoCloseable {
                 .setIdleTimeout(REQUEST_TIMEOUT.toMillis())
                 .putHeader("Content-Type", "application/json")
                 .putHeader("Idempotency-Key", "bench-" + RunId.VALUE + "-" + keys.incrementAndGet())
-                .putHeader("X-Client-Id", CLIENT_ID)
+                .putHeader("Authorization", AUTHORIZATION)
                 .putHeader("Prefer", "wait=" + WAIT_SECONDS);
     }
 

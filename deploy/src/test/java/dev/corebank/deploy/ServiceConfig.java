@@ -53,7 +53,9 @@ record ServiceConfig(
 
     static ServiceConfig of(String name) {
         Path module = Repository.ROOT.resolve(name);
-        String text = Repository.read(module.resolve("src/main/resources/application.properties"));
+        // The platform's defaults come first, as in the service: its application.properties overrides them.
+        String text = Repository.read(Repository.ROOT.resolve("platform/src/main/resources/META-INF/microprofile-config.properties"))
+                + "\n" + Repository.read(module.resolve("src/main/resources/application.properties"));
         Map<String, String> props = properties(text);
 
         Set<String> env = new TreeSet<>();

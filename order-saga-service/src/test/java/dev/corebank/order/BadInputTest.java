@@ -1,5 +1,6 @@
 package dev.corebank.order;
 
+import dev.corebank.testing.Tokens;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -63,7 +64,11 @@ class BadInputTest {
         corpus.add(new Case("Idempotency-Key too long", 400, () -> order("k".repeat(256), valid)));
         corpus.add(new Case("Idempotency-Key not ASCII", 400, () -> order("clé", valid)));
         corpus.add(new Case("Prefer: wait not a number", 400, () -> order(key(), valid, "Prefer", "wait=soon")));
-        corpus.add(new Case("X-Client-Id with spaces", 400, () -> order(key(), valid, "X-Client-Id", "a b")));
+        corpus.add(new Case("no bearer token", 401, () -> order(key(), valid, "Authorization", Tokens.NONE)));
+        corpus.add(new Case("expired token", 401, () -> order(key(), valid, "Authorization",
+                Tokens.bearer(Tokens.expired("bad-input", "teller")))));
+        corpus.add(new Case("role that places no orders", 403, () -> order(key(), valid, "Authorization",
+                Tokens.bearer(Tokens.mint("bad-input", "operator")))));
         // POST /orders: the body as a whole
         corpus.add(new Case("empty body", 400, () -> order(key(), "")));
         corpus.add(new Case("JSON null", 400, () -> order(key(), "null")));

@@ -1,5 +1,6 @@
 package dev.corebank.order;
 
+import dev.corebank.testing.Tokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -119,14 +120,14 @@ class IdempotencyTest {
         String key = UUID.randomUUID().toString();
 
         String mine = io.restassured.RestAssured.given().contentType("application/json").header("Idempotency-Key", key)
-                .header("X-Client-Id", "shop-a")
+                .header("Authorization", Tokens.bearer(Tokens.mint("shop-a", "teller")))
                 .body(Map.of("customerAccountId", customer.toString(), "items", List.of(Map.of("sku", sku, "quantity", 1))))
                 .post("/orders").jsonPath().getString("id");
         String theirs = io.restassured.RestAssured.given().contentType("application/json").header("Idempotency-Key", key)
-                .header("X-Client-Id", "shop-b")
+                .header("Authorization", Tokens.bearer(Tokens.mint("shop-b", "teller")))
                 .body(Map.of("customerAccountId", customer.toString(), "items", List.of(Map.of("sku", sku, "quantity", 1))))
                 .post("/orders").jsonPath().getString("id");
 
-        assertTrue(!mine.equals(theirs), "two clients' keys never collide");
+        assertTrue(!mine.equals(theirs), "two callers' keys never collide");
     }
 }

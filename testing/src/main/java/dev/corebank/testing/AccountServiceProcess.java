@@ -30,7 +30,7 @@ public final class AccountServiceProcess extends QuarkusServiceProcess {
         }
     }
 
-    private AccountServiceProcess(LocalStack stack, String database, String user, Names names, Path log)
+    private AccountServiceProcess(LocalStack stack, String database, String user, Names names, Path log, int port)
             throws IOException {
         super(new Packaged("account-service",
                         System.getProperty("account.jar", "account-service/target/quarkus-app/quarkus-run.jar"),
@@ -41,7 +41,7 @@ public final class AccountServiceProcess extends QuarkusServiceProcess {
                         "-Dcorebank.ledger.topics.accounts=" + names.accounts(),
                         "-Dmp.messaging.incoming.ledger-commands.group.id=" + names.commandsGroup(),
                         "-Dmp.messaging.incoming.account-changes.group.id=" + names.readModelGroup()),
-                log);
+                log, port);
     }
 
     /**
@@ -51,7 +51,13 @@ public final class AccountServiceProcess extends QuarkusServiceProcess {
      */
     public static AccountServiceProcess start(LocalStack stack, String database, String user, Names names, Path log)
             throws Exception {
-        AccountServiceProcess service = new AccountServiceProcess(stack, database, user, names, log);
+        return start(stack, database, user, names, log, 0);
+    }
+
+    /** As above, on {@code port} (0: any free one). */
+    public static AccountServiceProcess start(LocalStack stack, String database, String user, Names names, Path log,
+            int port) throws Exception {
+        AccountServiceProcess service = new AccountServiceProcess(stack, database, user, names, log, port);
         service.restart();
         return service;
     }

@@ -38,6 +38,23 @@ public final class LiveLedger implements AutoCloseable {
         this.commandsTopic = commandsTopic;
     }
 
+    private static int port;
+
+    /**
+     * The port the JVM's ledger listens on, chosen before it starts, so that the service under test can be
+     * told where to check account ownership before any test starts the ledger.
+     */
+    public static synchronized int port() {
+        if (port == 0) {
+            try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+                port = socket.getLocalPort();
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("no free port for the ledger", e);
+            }
+        }
+        return port;
+    }
+
     /** Starts the ledger and the relay for {@code beside}, and stops them when the JVM exits. */
     public static LiveLedger start(Beside beside) {
         LocalStack stack = LocalStack.fromEnvironment().orElseThrow(() -> new IllegalStateException(
@@ -58,7 +75,7 @@ public final class LiveLedger implements AutoCloseable {
             ledger = AccountServiceProcess.start(stack, accounts, "account_svc", new AccountServiceProcess.Names(
                     beside.commandsTopic(), beside.eventsTopic(), "ledger.accounts." + runId,
                     "account-service-" + runId, "account-service-read-model-" + runId),
-                    Path.of("target", "live-ledger.log"));
+                    Path.of("target", "live-ledger.log"), port());
             RelayProcess relay = RelayProcess.start(beside.service() + "-tests", stack, Map.of(
                     "accounts", stack.reactiveUrl(accounts),
                     beside.service(), beside.serviceDatabaseUrl()),

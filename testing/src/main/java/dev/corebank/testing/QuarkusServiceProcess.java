@@ -46,8 +46,14 @@ public abstract class QuarkusServiceProcess implements AutoCloseable {
      */
     protected QuarkusServiceProcess(Packaged service, LocalStack stack, String database, String user,
             List<String> settings, Path log) throws IOException {
+        this(service, stack, database, user, settings, log, 0);
+    }
+
+    /** As above, listening on {@code port} (0: any free one). */
+    protected QuarkusServiceProcess(Packaged service, LocalStack stack, String database, String user,
+            List<String> settings, Path log, int port) throws IOException {
         this.name = service.name();
-        this.port = freePort();
+        this.port = port == 0 ? freePort() : port;
         this.log = log;
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

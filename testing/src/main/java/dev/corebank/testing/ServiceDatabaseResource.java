@@ -34,6 +34,8 @@ public class ServiceDatabaseResource implements QuarkusTestResourceLifecycleMana
         String name = databases.create(database, owner, "outbox_relay");
         return Map.of(
                 "corebank.test.run-id", RunId.VALUE,
+                // Ownership checks ask the ledger tests start beside the service (LiveLedger), on this port.
+                "corebank.accounts.url", "http://127.0.0.1:" + LiveLedger.port(),
                 "quarkus.datasource.username", owner,
                 "quarkus.datasource.jdbc.url", stack.jdbcUrl(name),
                 "quarkus.datasource.reactive.url", stack.reactiveUrl(name),

@@ -1,5 +1,6 @@
 package dev.corebank.transfer;
 
+import dev.corebank.testing.Tokens;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,6 +36,7 @@ class BadInputTest {
     RedisDataSource redis;
 
     private final String client = "bad-input-" + UUID.randomUUID();
+    private final String token = Tokens.mint(client, "teller");
     private final UUID from = UUID.randomUUID();
     private final UUID to = UUID.randomUUID();
 
@@ -50,11 +52,19 @@ class BadInputTest {
         corpus.add(new Case("Idempotency-Key not ASCII", 400, () -> post("clé", valid)));
         corpus.add(new Case("Prefer: wait not a number", 400, () -> post(key(), valid, "Prefer", "wait=soon")));
         corpus.add(new Case("Prefer: wait negative", 400, () -> post(key(), valid, "Prefer", "wait=-1")));
-        corpus.add(new Case("X-Client-Id with spaces", 400, () -> given().contentType(JSON).header("X-Client-Id", "a b")
+        // Who asks: a request nobody can be held to is refused before anything else
+        corpus.add(new Case("no bearer token", 401, () -> given().contentType(JSON).header("Authorization", Tokens.NONE)
                 .header("Idempotency-Key", key()).body(valid).post("/transfers")));
-        corpus.add(new Case("X-Client-Id with a colon", 400, () -> given().contentType(JSON).header("X-Client-Id", "address:127.0.0.1")
+        corpus.add(new Case("expired token", 401, () -> given().contentType(JSON)
+                .header("Authorization", Tokens.bearer(Tokens.expired(client, "teller")))
                 .header("Idempotency-Key", key()).body(valid).post("/transfers")));
-        corpus.add(new Case("X-Client-Id too long", 400, () -> given().contentType(JSON).header("X-Client-Id", "c".repeat(65))
+        corpus.add(new Case("token of another issuer", 401, () -> given().contentType(JSON)
+                .header("Authorization", Tokens.bearer(Tokens.foreignIssuer(client, "teller")))
+                .header("Idempotency-Key", key()).body(valid).post("/transfers")));
+        corpus.add(new Case("token that is not a JWT", 401, () -> given().contentType(JSON)
+                .header("Authorization", "Bearer not-a-token").header("Idempotency-Key", key()).body(valid).post("/transfers")));
+        corpus.add(new Case("role that moves no money", 403, () -> given().contentType(JSON)
+                .header("Authorization", Tokens.bearer(Tokens.mint(client, "operator")))
                 .header("Idempotency-Key", key()).body(valid).post("/transfers")));
         // The body as a whole
         corpus.add(new Case("empty body", 400, () -> post(key(), "")));
@@ -117,7 +127,7 @@ class BadInputTest {
     }
 
     private RequestSpecification request() {
-        return given().contentType(JSON).header("X-Client-Id", client);
+        return given().contentType(JSON).header("Authorization", Tokens.bearer(token));
     }
 
     private Response post(String key, String body, String... headers) {
@@ -138,7 +148,7 @@ class BadInputTest {
                 Transfers.count(pool, "SELECT count(*) FROM idempotency_keys"),
                 Transfers.count(pool, "SELECT count(*) FROM outbox"),
                 redis.key().exists("corebank:ratelimit:account:" + from),
-                redis.key().exists("corebank:ratelimit:client:" + client));
+                redis.key().exists("corebank:ratelimit:client:sub:" + client));
     }
 
     private record Case(String name, int status, Supplier<Response> request) {

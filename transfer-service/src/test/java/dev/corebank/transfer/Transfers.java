@@ -3,6 +3,7 @@ package dev.corebank.transfer;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 
+import dev.corebank.testing.Tokens;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -10,13 +11,13 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.UUID;
 
-/** The transfers API as tests call it, each test as a client of its own, and counts from its database. */
+/** The transfers API as tests call it, each test as a teller of its own (its own keys and bucket), and counts from its database. */
 final class Transfers {
 
-    private final String clientId = "test-" + UUID.randomUUID();
+    private final String token = Tokens.mint("test-" + UUID.randomUUID(), "teller");
 
     RequestSpecification request() {
-        return given().contentType("application/json").header("X-Client-Id", clientId);
+        return given().contentType("application/json").header("Authorization", Tokens.bearer(token));
     }
 
     Response post(String key, UUID from, UUID to, long amount, String currency) {
