@@ -116,6 +116,22 @@ class SecurityTest {
     }
 
     @Test
+    void the_recipient_of_a_refused_transfer_does_not_learn_the_senders_balance() throws Exception {
+        Response refused = as("alice").contentType("application/json").header("Idempotency-Key", UUID.randomUUID().toString())
+                .header("Prefer", "wait=20").body(Transfers.body(alicesAccount, carolsAccount, 9_999_999, "EUR"))
+                .post("/transfers");
+        assertEquals("REJECTED", refused.jsonPath().getString("status"), refused.asString());
+        String available = Long.toString(TransferLedger.get().available(alicesAccount));
+
+        Response seenByCarol = as("carol").get("/transfers/" + refused.jsonPath().getString("id"));
+
+        assertEquals(200, seenByCarol.statusCode(), seenByCarol.asString());
+        assertEquals("INSUFFICIENT_FUNDS", seenByCarol.jsonPath().getString("reason"));
+        String detail = String.valueOf(seenByCarol.jsonPath().getString("detail")).replace(alicesAccount.toString(), "");
+        assertFalse(detail.contains(available), "alice's available " + available + " in " + seenByCarol.asString());
+    }
+
+    @Test
     void equal_idempotency_keys_of_two_callers_never_meet() {
         String key = UUID.randomUUID().toString();
         Response alices = as("alice").contentType("application/json").header("Idempotency-Key", key)

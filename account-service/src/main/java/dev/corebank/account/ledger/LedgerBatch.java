@@ -311,10 +311,14 @@ public final class LedgerBatch {
         }
     }
 
+    /**
+     * The rejection names what was asked, never the account's balance or limit: it travels in replies that
+     * others may read (the recipient of a refused transfer sees its detail), and the owner can read its own.
+     */
     private static void requireFunds(Account account, long amount) {
         if (!account.canSpend(amount)) {
-            throw new LedgerRejection(INSUFFICIENT_FUNDS, "account " + account.id() + " has " + account.available()
-                    + " available and an overdraft limit of " + account.overdraftLimit() + "; " + amount + " requested");
+            throw new LedgerRejection(INSUFFICIENT_FUNDS, "account " + account.id() + " cannot spend " + amount
+                    + ": not enough available within its overdraft limit");
         }
     }
 }
