@@ -354,7 +354,8 @@ final class OrderLoad implements AutoCloseable {
         return new RequestOptions()
                 .setMethod(HttpMethod.GET)
                 .setURI("/orders/" + id)
-                .setIdleTimeout(REQUEST_TIMEOUT.toMillis());
+                .setIdleTimeout(REQUEST_TIMEOUT.toMillis())
+                .putHeader("Authorization", AUTHORIZATION);
     }
 
     /** One unit of the order's product, for a uniformly random customer. */

@@ -278,7 +278,8 @@ final class TransferLoad implements AutoCloseable {
         return new RequestOptions()
                 .setMethod(HttpMethod.GET)
                 .setURI("/transfers/" + id)
-                .setIdleTimeout(REQUEST_TIMEOUT.toMillis());
+                .setIdleTimeout(REQUEST_TIMEOUT.toMillis())
+                .putHeader("Authorization", AUTHORIZATION);
     }
 
     /** A uniformly random pair of different accounts; small amounts, so no account runs dry. */
