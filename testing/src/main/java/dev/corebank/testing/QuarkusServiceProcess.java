@@ -49,11 +49,11 @@ public abstract class QuarkusServiceProcess implements AutoCloseable {
         this(service, stack, database, user, settings, log, 0);
     }
 
-    /** As above, listening on {@code port} (0: any free one). */
+    /** As above, listening on {@code fixedPort} (0: any free one). */
     protected QuarkusServiceProcess(Packaged service, LocalStack stack, String database, String user,
-            List<String> settings, Path log, int port) throws IOException {
+            List<String> settings, Path log, int fixedPort) throws IOException {
         this.name = service.name();
-        this.port = port == 0 ? freePort() : port;
+        this.port = fixedPort == 0 ? freePort() : fixedPort;
         this.log = log;
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
