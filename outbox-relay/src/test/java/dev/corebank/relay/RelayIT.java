@@ -16,6 +16,7 @@ import dev.corebank.testing.LocalStack;
 import dev.corebank.testing.OutboxDatabases;
 import dev.corebank.testing.RelayProcess;
 import dev.corebank.testing.RunId;
+import dev.corebank.testing.ThreadDump;
 import dev.corebank.testing.TopicReader;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Multi;
@@ -193,8 +194,9 @@ class RelayIT {
                 last = now;
                 lastProgress = System.nanoTime();
             } else if (System.nanoTime() - lastProgress > WAIT.toNanos()) {
+                System.out.println(ThreadDump.of("vert.x-", "main"));
                 throw new AssertionError("writers stalled at " + now + " of " + count + " events for " + WAIT
-                        + "; source sessions: " + sourceSessions());
+                        + "; source sessions: " + sourceSessions() + "; the test JVM's threads are in its output");
             }
         }
         if (writers.isCompletedExceptionally()) {
