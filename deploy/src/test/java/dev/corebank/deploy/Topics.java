@@ -1,5 +1,7 @@
 package dev.corebank.deploy;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -10,7 +12,6 @@ import java.util.regex.Pattern;
 /** The topics the system uses, from the code that names them. */
 final class Topics {
 
-    private static final Pattern CONSTANT = Pattern.compile("public static final String ([A-Z_]+) = \"([^\"]+)\";");
     private static final Pattern RELAY_DEAD_LETTERS = Pattern.compile(
             "@WithDefault\\(\"([^\"]+)\"\\)\\s*String deadLetterTopic\\(\\)");
 
@@ -19,12 +20,15 @@ final class Topics {
 
     /** dev.corebank.messages.Topics' constants that name a topic (not the dead-letter suffix). */
     static Map<String, String> constants() {
-        String text = Repository.read(Repository.ROOT.resolve("messages/src/main/java/dev/corebank/messages/Topics.java"));
         Map<String, String> constants = new TreeMap<>();
-        Matcher m = CONSTANT.matcher(text);
-        while (m.find()) {
-            if (!m.group(1).endsWith("_SUFFIX")) {
-                constants.put(m.group(1), m.group(2));
+        for (Field field : dev.corebank.messages.Topics.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class
+                    && !field.getName().endsWith("_SUFFIX")) {
+                try {
+                    constants.put(field.getName(), (String) field.get(null));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
             }
         }
         return constants;
