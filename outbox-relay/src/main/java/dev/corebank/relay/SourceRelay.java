@@ -6,20 +6,14 @@ import dev.corebank.relay.lane.Rounds;
 import dev.corebank.relay.publish.CloudEventRecords;
 import dev.corebank.relay.publish.KafkaPublisher;
 import dev.corebank.relay.source.OutboxRepository;
-import dev.corebank.relay.source.OutboxRepository.Session;
 import dev.corebank.relay.source.OutboxRow;
 import dev.corebank.relay.source.RelayConfig;
 import dev.corebank.relay.source.TopicPolicy;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.PgConnection;
-import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.pgclient.PgConnectOptions;
 import java.time.Instant;
@@ -29,10 +23,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jboss.logging.Logger;
 
 /**
@@ -41,9 +32,9 @@ import org.jboss.logging.Logger;
  *
  * <ul>
  *   <li>Ownership: the instance holds a session advisory lock per lane it publishes, on a dedicated
- *       connection; if the instance dies, its connection and so its locks go, and peers take the lanes.
+ *       connection ({@link OwnerConnection}); if the instance dies, its connection and so its locks go, and peers take the lanes.
  *       Instances count each other by that connection and each keeps a fair share of the lanes.</li>
- *   <li>Wake-ups: {@code LISTEN outbox} names the lane of every new row, so latency does not depend on a
+ *   <li>Wake-ups: {@link OutboxListener} names the lane of every new row, so latency does not depend on a
  *       poll interval; a slow poll covers notifications lost while reconnecting.</li>
  *   <li>Publishing: in rounds over all owned lanes, each lane's rows after its cursor, in order, to the
  *       idempotent producer; the cursors move only after the broker acknowledged all of them. They move in
@@ -55,9 +46,6 @@ final class SourceRelay {
 
     private static final Logger LOG = Logger.getLogger(SourceRelay.class);
 
-    /** application_name of the lane-owner connection: one per live instance, which is how peers are counted. */
-    static final String LANE_OWNER = "corebank-outbox-relay-owner";
-
     private final String source;
     private final Vertx vertx;
     private final PgConnectOptions connectOptions;
@@ -67,21 +55,14 @@ final class SourceRelay {
     private final Lane[] lanes = IntStream.range(0, OutboxLanes.COUNT).mapToObj(Lane::new).toArray(Lane[]::new);
     private final Rounds[] groups;
 
-    private final Counter published;
-    private final Counter deadLettered;
-    private final Counter refused;
     private final TopicPolicy topics;
-    private final DistributionSummary batchSizes;
-    private final Timer publishLatency;
+    private final RelayMeters meters;
+    private final DeadLetters deadLetters;
 
     private Context context;
     private Executor onContext;
-    private PgConnection owner;
-    private Session ownerSession;
-    /** Sessions of owner connections given up on, which may still hold lane locks: ended on the next connection. */
-    private final List<Session> abandoned = new ArrayList<>();
-    private PgSubscriber subscriber;
-    private boolean checkingListen;
+    private OwnerConnection owner;
+    private OutboxListener listener;
     private boolean stopping;
     private boolean rebalancing;
     private boolean saving;
@@ -89,60 +70,35 @@ final class SourceRelay {
 
     private volatile double lagSeconds;
     private volatile boolean reachable;
-    private volatile int lastBatchSize;
     private volatile String lastError;
     private volatile Instant lastErrorAt;
-    private final AtomicLong publishedTotal = new AtomicLong();
 
     SourceRelay(String source, Vertx vertx, Pool pool, PgConnectOptions connectOptions, KafkaPublisher publisher,
             RelayConfig config, TopicPolicy topics, MeterRegistry registry) {
         this.source = source;
         this.topics = topics;
-        this.refused = Counter.builder("relay.events.refused")
-                .description("Outbox rows for a topic their source may not write, sent to the dead-letter topic instead")
-                .tag("source", source)
-                .register(registry);
         this.vertx = vertx;
         this.connectOptions = connectOptions;
         this.outbox = new OutboxRepository(pool);
         this.publisher = publisher;
         this.config = config;
         this.groups = IntStream.range(0, config.drainGroups()).mapToObj(i -> new Rounds()).toArray(Rounds[]::new);
-        this.published = Counter.builder("relay.events.published")
-                .description("Outbox rows published to Kafka and acknowledged")
-                .tag("source", source)
-                .register(registry);
-        this.deadLettered = Counter.builder("relay.events.dead_lettered")
-                .description("Outbox rows the broker would never take, sent to the dead-letter topic instead")
-                .tag("source", source)
-                .register(registry);
-        this.batchSizes = DistributionSummary.builder("relay.batch.size")
-                .description("Rows per published batch")
-                .tag("source", source)
-                .register(registry);
-        this.publishLatency = Timer.builder("relay.publish.latency")
-                .description("From reading a batch to the broker's acknowledgement of all of it")
-                .tag("source", source)
-                .publishPercentileHistogram()
-                .register(registry);
-        Gauge.builder("relay.lag.seconds", this, r -> r.lagSeconds)
-                .description("Age of the oldest outbox row no instance has published yet")
-                .tag("source", source)
-                .register(registry);
-        Gauge.builder("relay.lanes.owned", this, r -> r.ownedLanes().size())
-                .description("Lanes of this source that this instance publishes")
-                .tag("source", source)
-                .register(registry);
+        this.meters = new RelayMeters(source, registry, () -> lagSeconds, () -> ownedLanes().size());
+        this.deadLetters = new DeadLetters(source, config.deadLetterTopic(), topics, publisher, meters);
     }
 
     void start() {
         context = vertx.getDelegate().getOrCreateContext();
         onContext = task -> context.runOnContext(ignored -> task.run());
+        owner = new OwnerConnection(source, vertx, connectOptions, outbox, config.rebalanceInterval().multipliedBy(3),
+                onContext, this::ownerLost);
+        listener = new OutboxListener(source, vertx, connectOptions, outbox, config, onContext, this::notified, this::poll,
+                this::failed);
         context.runOnContext(ignored -> {
-            listen();
+            listener.listen();
             timers.add(vertx.setPeriodic(config.rebalanceInterval().toMillis(), id -> {
                 rebalance();
-                checkListening();
+                listener.check();
             }));
             timers.add(vertx.setPeriodic(config.pollInterval().toMillis(), id -> poll()));
             timers.add(vertx.setPeriodic(config.cursorSaveInterval().toMillis(), id -> saveCursors()));
@@ -166,22 +122,14 @@ final class SourceRelay {
                 })
                 .chain(() -> save(owned()).onFailure().recoverWithNull())
                 .invoke(() -> List.of(lanes).forEach(Lane::disown))
-                .call(() -> subscriber == null ? Uni.createFrom().voidItem() : subscriber.close())
-                .call(this::closeOwner)
+                .call(listener::close)
+                .call(owner::close)
                 .onFailure().recoverWithNull();
     }
 
-    /** Closes the owner connection on purpose: its close handler then has no lost lanes to report. */
-    private Uni<Void> closeOwner() {
-        PgConnection connection = owner;
-        owner = null;
-        ownerSession = null;
-        return connection == null ? Uni.createFrom().voidItem() : connection.close();
-    }
-
     RelayStatus.Source status() {
-        return new RelayStatus.Source(source, reachable, ownedLanes(), lagSeconds, publishedTotal.get(), lastBatchSize,
-                publishLatency.mean(TimeUnit.MILLISECONDS), lastError, lastErrorAt);
+        return new RelayStatus.Source(source, reachable, ownedLanes(), lagSeconds, meters.publishedTotal(),
+                meters.lastBatchSize(), meters.meanPublishMillis(), lastError, lastErrorAt);
     }
 
     private List<Integer> ownedLanes() {
@@ -198,59 +146,12 @@ final class SourceRelay {
 
     // --- wake-ups ----------------------------------------------------------------------------------------
 
-    private void listen() {
-        subscriber = PgSubscriber.subscriber(vertx, new PgConnectOptions(connectOptions)
-                        .addProperty("application_name", "corebank-outbox-relay-listen"))
-                .reconnectPolicy(retries -> 1_000L);
-        subscriber.channel(OutboxLanes.CHANNEL)
-                .handler(this::notified)
-                .subscribeHandler(this::poll);
-        subscriber.connect().subscribe().with(
-                ignored -> LOG.infof("%s: listening for outbox notifications", source),
-                e -> LOG.warnf("%s: LISTEN failed (%s); polling every %s until it reconnects", source, e.getMessage(),
-                        config.pollInterval()));
-    }
-
-    /**
-     * A round trip on the LISTEN connection, once per rebalance. One that stopped answering without closing (a
-     * half-open connection) would otherwise never be replaced: the subscriber reconnects only once its connection
-     * has closed, which a close that gets no answer never completes, and until then every notification is lost,
-     * each new row waiting for the poll. So a new subscriber listens on a new connection (and polls once it does);
-     * the old one is closed without waiting for it.
-     */
-    private void checkListening() {
-        PgConnection connection = subscriber == null ? null : subscriber.actualConnection();
-        if (connection == null || checkingListen || stopping) {
-            return;
-        }
-        checkingListen = true;
-        outbox.ping(connection)
-                .ifNoItem().after(config.rebalanceInterval().multipliedBy(3))
-                .failWith(() -> new IllegalStateException("LISTEN connection does not answer; listening on a new one"))
-                .emitOn(onContext)
-                .subscribe().with(
-                        ignored -> checkingListen = false,
-                        e -> {
-                            checkingListen = false;
-                            if (stopping) {
-                                return;
-                            }
-                            failed(e);
-                            PgSubscriber stale = subscriber;
-                            listen();
-                            stale.close().subscribe().with(ignored -> { }, ignored -> { });
-                        });
-    }
-
-    private void notified(String payload) {
-        try {
-            Lane lane = lanes[Integer.parseInt(payload)];
-            lane.markPending();
-            if (lane.publishing()) {
-                wake(groupOf(lane));
-            }
-        } catch (RuntimeException e) {
-            LOG.warnf("%s: ignoring notification with payload '%s'", source, payload);
+    /** A notification named {@code id}: the lane may have rows. */
+    private void notified(int id) {
+        Lane lane = lanes[id];
+        lane.markPending();
+        if (lane.publishing()) {
+            wake(groupOf(lane));
         }
     }
 
@@ -349,90 +250,14 @@ final class SourceRelay {
         List<OutboxRow> allowed = rows.stream().filter(row -> topics.allows(row.topic())).toList();
         List<OutboxRow> notAllowed = rows.stream().filter(row -> !topics.allows(row.topic())).toList();
         return publisher.publish(allowed.stream().map(row -> CloudEventRecords.toRecord(source, row)).toList())
-                .chain(failures -> deadLetterUnpublishable(allowed, failures))
-                .call(() -> refuse(notAllowed))
+                .chain(failures -> deadLetters.unpublishable(allowed, failures))
+                .call(() -> deadLetters.notAllowed(notAllowed))
                 .emitOn(onContext)
                 .invoke(() -> {
                     lastSeqByLane.forEach((lane, seq) -> lanes[lane].advanced(seq));
-                    published.increment(rows.size());
-                    publishedTotal.addAndGet(rows.size());
-                    batchSizes.record(rows.size());
-                    publishLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-                    lastBatchSize = rows.size();
+                    meters.batchPublished(rows.size(), started);
                     reachable = true;
                 });
-    }
-
-    /**
-     * Fails the round if a row failed for a reason a retry may cure (the rows are sent again from the
-     * cursors). Rows the broker will never take go to the dead-letter topic instead, so that the rows after
-     * them flow on; only once that topic has them does the round succeed and the cursors pass them.
-     */
-    private Uni<Void> deadLetterUnpublishable(List<OutboxRow> rows, List<Throwable> failures) {
-        List<ProducerRecord<String, byte[]>> deadLetters = new ArrayList<>();
-        for (int i = 0; i < rows.size(); i++) {
-            Throwable failure = failures.get(i);
-            if (failure == null) {
-                continue;
-            }
-            if (!KafkaPublisher.unpublishable(failure)) {
-                return Uni.createFrom().failure(failure);
-            }
-            OutboxRow row = rows.get(i);
-            LOG.errorf("%s: row %s (lane %d, seq %d, %s to %s) can never be published (%s); dead-lettered to %s",
-                    source, row.id(), row.lane(), row.seq(), row.eventType(), row.topic(), failure, config.deadLetterTopic());
-            deadLetters.add(CloudEventRecords.deadLetter(config.deadLetterTopic(), source, row, failure));
-        }
-        if (deadLetters.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        return publisher.publish(deadLetters)
-                .invoke(deadLetterFailures -> deadLetterFailures.stream().filter(failure -> failure != null).findFirst()
-                        .ifPresent(failure -> {
-                            throw new IllegalStateException(
-                                    "dead-letter topic " + config.deadLetterTopic() + " refused a record", failure);
-                        }))
-                .invoke(() -> deadLettered.increment(deadLetters.size()))
-                .replaceWithVoid();
-    }
-
-    /**
-     * Rows for a topic their source may not write (a bug, or a service writing where it has no business) are never
-     * published: each is described on the dead-letter topic, as an unpublishable row is, and the cursors pass it
-     * only once that topic has it.
-     */
-    private Uni<Void> refuse(List<OutboxRow> rows) {
-        if (rows.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        List<ProducerRecord<String, byte[]>> deadLetters = rows.stream()
-                .map(row -> {
-                    TopicNotAllowed reason = new TopicNotAllowed(topics, row.topic());
-                    LOG.errorf("%s: row %s (lane %d, seq %d, %s) not published: %s; dead-lettered to %s", source, row.id(),
-                            row.lane(), row.seq(), row.eventType(), reason.getMessage(), config.deadLetterTopic());
-                    return CloudEventRecords.deadLetter(config.deadLetterTopic(), source, row, reason);
-                })
-                .toList();
-        return publisher.publish(deadLetters)
-                .invoke(failures -> failures.stream().filter(failure -> failure != null).findFirst()
-                        .ifPresent(failure -> {
-                            throw new IllegalStateException(
-                                    "dead-letter topic " + config.deadLetterTopic() + " refused a record", failure);
-                        }))
-                .invoke(() -> {
-                    refused.increment(deadLetters.size());
-                    deadLettered.increment(deadLetters.size());
-                })
-                .replaceWithVoid();
-    }
-
-    /** Why a row was not published: its topic is outside its source's allowed set. */
-    static final class TopicNotAllowed extends RuntimeException {
-
-        TopicNotAllowed(TopicPolicy policy, String topic) {
-            super("source " + policy.source() + " may not publish to " + topic + " (allowed: " + policy.patterns() + ")",
-                    null, false, false);
-        }
     }
 
     // --- cursors ---------------------------------------------------------------------------------------------
@@ -484,9 +309,8 @@ final class SourceRelay {
             return;
         }
         rebalancing = true;
-        ownerConnection()
-                .call(this::endAbandoned)
-                .chain(connection -> answered(outbox.peers(connection, LANE_OWNER))
+        owner.get()
+                .chain(connection -> owner.answered(outbox.peers(connection, OwnerConnection.APPLICATION_NAME))
                         .chain(instances -> holdFairShare(connection, instances)))
                 .emitOn(onContext)
                 .subscribe().with(
@@ -495,95 +319,16 @@ final class SourceRelay {
                             rebalancing = false;
                             reachable = false;
                             failed(e);
-                            dropOwner();
+                            owner.drop();
                         });
     }
 
     /**
-     * A statement on the owner connection, failed if it goes unanswered for 3 rebalance intervals. A half-open
-     * owner connection would hang it for ever, and its locks may already be gone: the rebalance fails, which drops
-     * the connection and every lane, rather than keep publishing lanes peers may have taken. Each statement is
-     * bounded, not the rebalance as a whole: taking 32 lanes one by one on a busy machine may take longer than
-     * that, and giving all of them up for it would only start the same work again.
-     */
-    private <T> Uni<T> answered(Uni<T> statement) {
-        return statement
-                .ifNoItem().after(config.rebalanceInterval().multipliedBy(3))
-                .failWith(() -> new IllegalStateException("lane-owner connection does not answer"));
-    }
-
-    /** Closes the owner connection; its close handler disowns every lane. */
-    private void dropOwner() {
-        PgConnection connection = owner;
-        if (connection != null) {
-            ownerLost();
-            connection.close().subscribe().with(ignored -> { }, ignored -> { });
-        }
-    }
-
-    private Uni<PgConnection> ownerConnection() {
-        if (owner != null) {
-            return Uni.createFrom().item(owner);
-        }
-        return PgConnection.connect(vertx, new PgConnectOptions(connectOptions)
-                        .setTcpKeepAlive(true)
-                        .addProperty("application_name", LANE_OWNER))
-                .chain(connection -> answered(outbox.session(connection))
-                        // Not waited for: a connection that does not answer never completes its close.
-                        .onFailure().invoke(() -> connection.close().subscribe().with(ignored -> { }, ignored -> { }))
-                        .emitOn(onContext)
-                        .map(session -> {
-                            owner = connection;
-                            ownerSession = session;
-                            connection.closeHandler(() -> {
-                                if (owner == connection) {
-                                    ownerLost();
-                                }
-                            });
-                            return connection;
-                        }));
-    }
-
-    /**
-     * Ends the sessions of the owner connections this instance gave up on. Closing a connection that stopped
-     * answering ends its server session only if the close gets through; when it does not (a half-open
-     * connection), that session lives on with every lane lock it held, until the server notices, which with
-     * default keepalives takes hours. Meanwhile no instance, this one on its new connection included, could
-     * take those lanes. A session already gone is simply forgotten.
-     */
-    private Uni<Void> endAbandoned(PgConnection connection) {
-        if (abandoned.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        return Uni.join().all(List.copyOf(abandoned).stream().map(session -> endAbandoned(connection, session)).toList())
-                .andFailFast()
-                .replaceWithVoid();
-    }
-
-    private Uni<Void> endAbandoned(PgConnection connection, Session session) {
-        return answered(outbox.end(connection, session))
-                .emitOn(onContext)
-                .invoke(ended -> {
-                    abandoned.remove(session);
-                    if (ended) {
-                        LOG.warnf("%s: ended lane-owner session %d, given up on but still open on the server, and the lane"
-                                + " locks it held", source, session.pid());
-                    }
-                })
-                .replaceWithVoid();
-    }
-
-    /**
      * The owner connection closed, or was given up on: its lane locks are gone, or go once its session is ended
-     * ({@link #endAbandoned}), so peers may already be publishing those lanes.
+     * ({@link OwnerConnection}), so peers may already be publishing those lanes.
      */
     private void ownerLost() {
         LOG.warnf("%s: lost the lane-owner connection; lanes %s go back to the pool", source, ownedLanes());
-        owner = null;
-        if (ownerSession != null) {
-            abandoned.add(ownerSession);
-            ownerSession = null;
-        }
         List<Lane> lost = owned();
         for (Lane lane : lanes) {
             lane.disown();
@@ -617,11 +362,11 @@ final class SourceRelay {
     }
 
     private Uni<Void> takeFrom(PgConnection connection, List<Lane> candidates, int next, int wanted) {
-        if (wanted == 0 || next >= candidates.size() || owner != connection) {
+        if (wanted == 0 || next >= candidates.size() || !owner.isCurrent(connection)) {
             return Uni.createFrom().voidItem();
         }
         Lane lane = candidates.get(next);
-        return answered(outbox.tryOwn(connection, lane.id()))
+        return owner.answered(outbox.tryOwn(connection, lane.id()))
                 .chain(got -> got ? take(connection, lane).replaceWith(1) : Uni.createFrom().item(0))
                 .chain(taken -> takeFrom(connection, candidates, next + 1, wanted - taken));
     }
@@ -636,14 +381,14 @@ final class SourceRelay {
                 .emitOn(onContext)
                 .invoke(cursor -> {
                     // The lock lives only as long as the connection that granted it.
-                    if (owner == connection) {
+                    if (owner.isCurrent(connection)) {
                         lane.own(cursor);
                         LOG.debugf("%s: took lane %d at seq %d", source, lane.id(), cursor);
                         wake(groupOf(lane));
                     }
                 })
                 .replaceWithVoid()
-                .onFailure().call(() -> answered(outbox.release(connection, lane.id())));
+                .onFailure().call(() -> owner.answered(outbox.release(connection, lane.id())));
     }
 
     private void giveBack(Lane lane) {
@@ -670,14 +415,14 @@ final class SourceRelay {
      */
     private void release(Lane lane) {
         lane.disown();
-        PgConnection connection = owner;
+        PgConnection connection = owner.current();
         if (connection == null) {
             return;
         }
         save(List.of(lane))
                 .onFailure().invoke(this::failed)
                 .onFailure().recoverWithNull()
-                .chain(() -> answered(outbox.release(connection, lane.id())))
+                .chain(() -> owner.answered(outbox.release(connection, lane.id())))
                 .emitOn(onContext)
                 .subscribe().with(
                         released -> {
@@ -686,12 +431,12 @@ final class SourceRelay {
                             } else {
                                 LOG.warnf("%s: lane %d was not held on release; resetting the owner connection",
                                         source, lane.id());
-                                dropOwner();
+                                owner.drop();
                             }
                         },
                         e -> {
                             failed(e);
-                            dropOwner();
+                            owner.drop();
                         });
     }
 }
