@@ -19,7 +19,7 @@ import org.jboss.logging.Logger;
 /**
  * The journal's month partitions: the current month and {@code partition-months-ahead} more are created
  * at start-up and checked daily; old months are archived on an operator's request (detached into the
- * {@code archive} schema, never deleted). The SQL functions live in the V2 migration.
+ * {@code archive} schema, never deleted). The archive's SQL lives in the V2 migration.
  */
 @Singleton
 public class JournalPartitions {
@@ -38,7 +38,7 @@ public class JournalPartitions {
     public JournalPartitions(Pool pool, LedgerConfig config) {
         this.pool = pool;
         this.config = config;
-        this.months = new MonthPartitions(pool, "journal", "journal_ensure_partitions");
+        this.months = new MonthPartitions(pool, "journal_entries");
     }
 
     void onStart(@Observes StartupEvent start) {

@@ -55,7 +55,7 @@ class JournalPartitionsTest {
         UUID to = ledger.open("SEK", 0);
         ledger.deposit(from, 100);
         UUID movement = UUID.randomUUID();
-        ledger.single("SELECT journal_ensure_partition('2024-03-10')::int");
+        ledger.single("SELECT ensure_month_partition('journal_entries', '2024-03-10')::int");
         ledger.single("""
                 WITH m AS (INSERT INTO movements (id, kind, currency, amount, posted_at)
                            VALUES ($1, 'TRANSFER', 'SEK', 60, '2024-03-10T12:00:00Z') RETURNING id),
@@ -87,7 +87,7 @@ class JournalPartitionsTest {
 
     @Test
     void archiving_behind_a_long_reader_gives_up_with_503_rather_than_hold_up_postings() throws Exception {
-        ledger.single("SELECT journal_ensure_partition('2023-01-10')::int");
+        ledger.single("SELECT ensure_month_partition('journal_entries', '2023-01-10')::int");
         SqlConnection reader = pool.getConnection().await().atMost(WAIT);
         ExecutorService client = Executors.newSingleThreadExecutor();
         try {

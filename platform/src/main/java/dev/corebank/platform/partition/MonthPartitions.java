@@ -8,9 +8,9 @@ import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
- * The month partitions of one table, kept ready ahead of time so its default partition stays empty. The
- * owning service's migration defines {@code <ensureFunction>(months_ahead int) RETURNS int}, which creates
- * the current month's partition and {@code months_ahead} more where missing and returns how many it made.
+ * The month partitions of one table, kept ready ahead of time so its default partition stays empty, by the
+ * shared {@code ensure_month_partitions(parent, months_ahead)} (migration V1_4), which creates the current
+ * month's partition and {@code months_ahead} more where missing and returns how many it made.
  */
 public final class MonthPartitions {
 
@@ -24,18 +24,19 @@ public final class MonthPartitions {
     public static final String DDL_LOCK_TIMEOUT = "2s";
 
     private final Pool pool;
-    private final String table;
-    private final String ensure;
+    private static final String ENSURE = "SELECT ensure_month_partitions($1::text::regclass, $2) AS created";
 
-    public MonthPartitions(Pool pool, String table, String ensureFunction) {
+    private final String table;
+
+    /** @param table the partitioned table, as SQL names it (schema-qualified if it is not on the search path) */
+    public MonthPartitions(Pool pool, String table) {
         this.pool = pool;
         this.table = table;
-        this.ensure = "SELECT " + ensureFunction + "($1) AS created";
     }
 
     /** Creates the missing month partitions; returns how many it created. */
     public Uni<Integer> ensure(int monthsAhead) {
-        return withDdlLockTimeout(pool, tx -> tx.preparedQuery(ensure).execute(Tuple.of(monthsAhead)))
+        return withDdlLockTimeout(pool, tx -> tx.preparedQuery(ENSURE).execute(Tuple.of(table, monthsAhead)))
                 .map(rows -> rows.iterator().next().getInteger("created"))
                 .invoke(created -> {
                     if (created > 0) {

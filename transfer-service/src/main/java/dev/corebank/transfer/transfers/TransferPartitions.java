@@ -12,7 +12,7 @@ import java.time.Duration;
 
 /**
  * The month partitions of {@code transfers}: the current month and {@code partition-months-ahead} more,
- * created at start-up and checked daily, so the default partition stays empty. The SQL lives in V2.
+ * created at start-up and checked daily, so the default partition stays empty.
  */
 @Singleton
 public class TransferPartitions {
@@ -21,7 +21,7 @@ public class TransferPartitions {
     private final int monthsAhead;
 
     public TransferPartitions(Pool pool, TransferConfig config) {
-        this.months = new MonthPartitions(pool, "transfers", "transfers_ensure_partitions");
+        this.months = new MonthPartitions(pool, "transfers");
         this.monthsAhead = config.partitionMonthsAhead();
     }
 
