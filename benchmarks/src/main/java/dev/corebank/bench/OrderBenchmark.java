@@ -6,7 +6,7 @@ import dev.corebank.bench.OrderLoad.Step;
 import dev.corebank.testing.AccountServiceProcess;
 import dev.corebank.testing.FreshDatabases;
 import dev.corebank.testing.LocalStack;
-import dev.corebank.testing.OrderServiceProcess;
+import dev.corebank.testing.LedgerClientProcess;
 import dev.corebank.testing.QuarkusServiceProcess;
 import dev.corebank.testing.RelayProcess;
 import dev.corebank.testing.RunId;
@@ -123,7 +123,8 @@ public final class OrderBenchmark {
 
     private final LocalStack stack;
     private final AccountServiceProcess.Names ledgerNames = AccountServiceProcess.Names.of(RunId.VALUE);
-    private final OrderServiceProcess.Names names = OrderServiceProcess.Names.of(RunId.VALUE, ledgerNames);
+    private final LedgerClientProcess.Names names = LedgerClientProcess.Names.of(LedgerClientProcess.Service.ORDERS,
+            RunId.VALUE, ledgerNames);
 
     private OrderBenchmark(LocalStack stack) {
         this.stack = stack;
@@ -173,8 +174,8 @@ public final class OrderBenchmark {
     private void measureAll(String ledgerDatabase, String orderDatabase, Settings settings) throws Exception {
         try (AccountServiceProcess ledger = AccountServiceProcess.start(stack, ledgerDatabase, LEDGER_OWNER, ledgerNames,
                         LEDGER_LOG);
-                OrderServiceProcess service = OrderServiceProcess.start(stack, orderDatabase, ORDER_OWNER, names,
-                        Map.of(), SERVICE_LOG);
+                LedgerClientProcess service = LedgerClientProcess.start(LedgerClientProcess.Service.ORDERS, stack,
+                        orderDatabase, ORDER_OWNER, names, Map.of(), SERVICE_LOG);
                 RelayProcess relay = RelayProcess.start("bench", stack, Map.of(
                         "accounts", stack.reactiveUrl(ledgerDatabase),
                         "orders", stack.reactiveUrl(orderDatabase)), RELAY_LOG);
@@ -215,7 +216,7 @@ public final class OrderBenchmark {
                     new Step(label("throughput, hot product", settings.rate(), settings), settings.rate(),
                             settings.seconds(), List.of(HOT_SKU)));
             try (OrderLoad load = new OrderLoad(service.url(), customers, settings.connections(), stack.kafkaBootstrap(),
-                    names.orderEvents())) {
+                    names.ownEvents())) {
                 CpuAccount.Sample warmupStart = cpu.sample();
                 // The first scrape of each /q/metrics (and the client's first use of its HTTP client) runs cold
                 // code under load: here it is paid in the warm-up, not in the first step.
@@ -284,7 +285,7 @@ public final class OrderBenchmark {
     // Setting up, through the APIs
 
     /** Creates one product per sku, eight at a time, each priced {@link #PRICE} and owned by {@code merchant}. */
-    private static void createProducts(OrderServiceProcess service, List<String> skus, int stock, UUID merchant)
+    private static void createProducts(LedgerClientProcess service, List<String> skus, int stock, UUID merchant)
             throws Exception {
         ExecutorService clients = Executors.newFixedThreadPool(8);
         try {

@@ -8,7 +8,7 @@ import dev.corebank.testing.LocalStack;
 import dev.corebank.testing.QuarkusServiceProcess;
 import dev.corebank.testing.RelayProcess;
 import dev.corebank.testing.RunId;
-import dev.corebank.testing.TransferServiceProcess;
+import dev.corebank.testing.LedgerClientProcess;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -132,7 +132,8 @@ public final class TransferBenchmark {
 
     private final LocalStack stack;
     private final AccountServiceProcess.Names ledgerNames = AccountServiceProcess.Names.of(RunId.VALUE);
-    private final TransferServiceProcess.Names names = TransferServiceProcess.Names.of(RunId.VALUE, ledgerNames);
+    private final LedgerClientProcess.Names names = LedgerClientProcess.Names.of(LedgerClientProcess.Service.TRANSFERS,
+            RunId.VALUE, ledgerNames);
 
     private TransferBenchmark(LocalStack stack) {
         this.stack = stack;
@@ -192,8 +193,8 @@ public final class TransferBenchmark {
     private void measureAll(String ledgerDatabase, String transferDatabase, Settings settings) throws Exception {
         try (AccountServiceProcess ledger = AccountServiceProcess.start(stack, ledgerDatabase, LEDGER_OWNER, ledgerNames,
                         LEDGER_LOG);
-                TransferServiceProcess service = TransferServiceProcess.start(stack, transferDatabase, TRANSFER_OWNER,
-                        names, UNLIMITED, SERVICE_LOG);
+                LedgerClientProcess service = LedgerClientProcess.start(LedgerClientProcess.Service.TRANSFERS, stack,
+                        transferDatabase, TRANSFER_OWNER, names, UNLIMITED, SERVICE_LOG);
                 RelayProcess relay = RelayProcess.start("bench", stack, Map.of(
                         "accounts", stack.reactiveUrl(ledgerDatabase),
                         "transfers", stack.reactiveUrl(transferDatabase)), RELAY_LOG);

@@ -1,4 +1,4 @@
-package dev.corebank.relay;
+package dev.corebank.system;
 
 import java.io.IOException;
 import java.io.InputStream;

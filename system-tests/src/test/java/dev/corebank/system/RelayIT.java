@@ -1,4 +1,4 @@
-package dev.corebank.relay;
+package dev.corebank.system;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -122,6 +122,7 @@ class RelayIT {
 
             awaitCommitted(committed, EVENTS * 3 / 10, writers);
             a.kill9();
+            assertTrue(committed.get() < EVENTS, "relay a killed mid-stream, not after the last write");
             awaitCommitted(committed, EVENTS * 6 / 10, writers);
             restarted = RelayProcess.start("a-restarted", stack, SOURCE, sourceDb, log("a-restarted"));
             writers.get(5, TimeUnit.MINUTES);
@@ -194,9 +195,11 @@ class RelayIT {
                 last = now;
                 lastProgress = System.nanoTime();
             } else if (System.nanoTime() - lastProgress > WAIT.toNanos()) {
-                System.out.println(ThreadDump.of("vert.x-", "main"));
+                List<String> firstLook = sourceSessions();
+                System.out.println(ThreadDump.sampled(3, 1_000, "vert.x-", "main"));
                 throw new AssertionError("writers stalled at " + now + " of " + count + " events for " + WAIT
-                        + "; source sessions: " + sourceSessions() + "; the test JVM's threads are in its output");
+                        + "; source sessions: " + firstLook + "; 3 s later: " + sourceSessions()
+                        + "; the test JVM's threads (3 samples) are in its output");
             }
         }
         if (writers.isCompletedExceptionally()) {
@@ -213,7 +216,9 @@ class RelayIT {
         try {
             List<String> sessions = new ArrayList<>();
             for (Row row : admin.query("""
-                            SELECT usename, application_name, state, wait_event_type, wait_event, left(query, 80) AS query
+                            SELECT pid, usename, application_name, state, wait_event_type, wait_event,
+                                   backend_xid::text AS xid, round(extract(epoch FROM now() - state_change)::numeric, 1)::text AS in_state_s,
+                                   array_to_string(pg_blocking_pids(pid), ',') AS blocked_by, left(query, 80) AS query
                             FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()""")
                     .execute().await().atMost(WAIT)) {
                 sessions.add(row.toJson().encode());
@@ -224,15 +229,19 @@ class RelayIT {
         }
     }
 
-    /** One business transaction: bump the aggregate's version (row lock) and append the event saying so. */
-    private Uni<Void> bumpAndAppend() {
+    /**
+     * One business transaction: bump the aggregate's version (row lock) and append the event saying so. Emits the
+     * version, not nothing: a Multi passes over the null item of a {@code Uni<Void>}, so the writers' count would
+     * never move (and the relay would be killed only after the last write, not mid-stream).
+     */
+    private Uni<Long> bumpAndAppend() {
         String aggregate = "agg-" + (1 + ThreadLocalRandom.current().nextInt(AGGREGATES));
         return source.withTransaction(tx -> tx
                 .preparedQuery("UPDATE aggregate_versions SET version = version + 1 WHERE id = $1 RETURNING version")
                 .execute(Tuple.of(aggregate))
                 .map(rows -> rows.iterator().next().getLong("version"))
                 .chain(version -> outbox.append(tx, OutboxEvent.of(UuidV7.next(), topic, "Aggregate", aggregate,
-                        new VersionBumped(aggregate, version)))));
+                        new VersionBumped(aggregate, version))).replaceWith(version)));
     }
 
     private record Consumed(int recordsSeen, int duplicatesSkipped) {

@@ -1,4 +1,4 @@
-package dev.corebank.order;
+package dev.corebank.system;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corebank.testing.FreshDatabases;
 import dev.corebank.testing.LiveLedger;
 import dev.corebank.testing.LocalStack;
-import dev.corebank.testing.OrderServiceProcess;
+import dev.corebank.testing.LedgerClientProcess;
 import dev.corebank.testing.RunId;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -37,15 +37,17 @@ class OrderServiceCrashIT {
         LocalStack stack = LocalStack.fromEnvironment().orElseThrow(() -> new IllegalStateException(
                 "this test needs the local stack's PostgreSQL, Redis and Kafka: run it with bin/stack test"));
         String run = "crash-" + RunId.VALUE;
-        OrderServiceProcess.Names names = new OrderServiceProcess.Names("ledger.commands." + run, "ledger.events." + run,
+        LedgerClientProcess.Names names = new LedgerClientProcess.Names("ledger.commands." + run, "ledger.events." + run,
                 "order.events." + run, "order-saga-service-" + run);
         try (FreshDatabases databases = new FreshDatabases(stack)) {
             String orders = databases.create("orders", "order_svc", "outbox_relay");
             try (LiveLedger ledger = LiveLedger.start(new LiveLedger.Beside("orders", names.ledgerCommands(),
                             names.ledgerEvents(), run, stack.reactiveUrl(orders)));
-                    OrderServiceProcess service = OrderServiceProcess.start(stack, orders, "order_svc", names, Map.of(
-                            "corebank.orders.saga.step-timeout", "PT1S",
-                            "corebank.orders.saga.max-backoff", "PT2S"), Path.of("target", "crash-order-service.log"))) {
+                    LedgerClientProcess service = LedgerClientProcess.start(LedgerClientProcess.Service.ORDERS, stack,
+                            orders, "order_svc", names, Map.of(
+                                    "corebank.orders.saga.step-timeout", "PT1S",
+                                    "corebank.orders.saga.max-backoff", "PT2S"),
+                            Path.of("target", "crash-order-service.log"))) {
                 UUID merchant = ledger.openAccount("EUR", 0);
                 List<UUID> customers = new ArrayList<>();
                 for (int i = 0; i < 20; i++) {
@@ -92,7 +94,7 @@ class OrderServiceCrashIT {
         }
     }
 
-    private static String place(OrderServiceProcess service, UUID customer, String sku) {
+    private static String place(LedgerClientProcess service, UUID customer, String sku) {
         try {
             HttpResponse<String> placed = service.post("/orders", "{\"customerAccountId\":\"" + customer
                     + "\",\"items\":[{\"sku\":\"" + sku + "\",\"quantity\":1}]}",
@@ -104,7 +106,7 @@ class OrderServiceCrashIT {
         }
     }
 
-    private static JsonNode awaitFinal(OrderServiceProcess service, String id) {
+    private static JsonNode awaitFinal(LedgerClientProcess service, String id) {
         JsonNode[] last = new JsonNode[1];
         await().alias("order " + id + " CONFIRMED or CANCELLED")
                 .atMost(Duration.ofSeconds(90))
