@@ -1,19 +1,15 @@
 package dev.corebank.transfer.transfers;
 
+import dev.corebank.platform.waiting.Waiters;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
-import io.vertx.pgclient.PgConnectOptions;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -38,12 +34,11 @@ public class OutcomeWaiters {
 
     private static final int ID_LENGTH = 36;
 
-    private final Map<UUID, CompletableFuture<String>> waiting = new ConcurrentHashMap<>();
+    private final Waiters<String> waiters = new Waiters<>(CHANNEL);
     private final Vertx vertx;
     private final Optional<String> url;
     private final String user;
     private final Optional<String> password;
-    private PgSubscriber subscriber;
 
     public OutcomeWaiters(Vertx vertx,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") Optional<String> url,
@@ -56,26 +51,11 @@ public class OutcomeWaiters {
     }
 
     void onStart(@Observes StartupEvent start) {
-        if (url.isEmpty()) {
-            LOG.warn("no reactive datasource URL to LISTEN on; waiting requests see their outcome when their wait ends");
-            return;
-        }
-        PgConnectOptions options = PgConnectOptions.fromUri(url.get())
-                .setUser(user)
-                .setPassword(password.orElse(""))
-                .addProperty("application_name", "transfer-service-listen");
-        subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 1_000L);
-        subscriber.channel(CHANNEL).handler(this::notified);
-        subscriber.connect().subscribe().with(
-                ignored -> LOG.infof("listening for transfer outcomes on %s", CHANNEL),
-                e -> LOG.warnf("LISTEN %s failed (%s); waiting requests see their outcome when their wait ends",
-                        CHANNEL, e.getMessage()));
+        waiters.listen(vertx, url, user, password, "transfer-service-listen", this::notified);
     }
 
     void onStop(@Observes ShutdownEvent stop) {
-        if (subscriber != null) {
-            subscriber.closeAndAwait();
-        }
+        waiters.close();
     }
 
     /**
@@ -83,7 +63,7 @@ public class OutcomeWaiters {
      * arrives before {@link #await} is not missed.
      */
     public void expect(UUID transferId) {
-        waiting.computeIfAbsent(transferId, id -> new CompletableFuture<>());
+        waiters.expect(transferId);
     }
 
     /**
@@ -91,29 +71,22 @@ public class OutcomeWaiters {
      * Always stops waiting for {@code transferId}, however it ends.
      */
     public Uni<Optional<String>> await(UUID transferId, Duration wait) {
-        CompletableFuture<String> outcome = waiting.computeIfAbsent(transferId, id -> new CompletableFuture<>());
-        return Uni.createFrom().completionStage(outcome)
-                .map(Optional::of)
-                .ifNoItem().after(wait).recoverWithItem(Optional.empty())
-                .onTermination().invoke(() -> waiting.remove(transferId, outcome));
+        return waiters.await(transferId, wait);
     }
 
     /** Whether a request on this replica waits for {@code transferId}'s outcome. */
     public boolean awaits(UUID transferId) {
-        return waiting.containsKey(transferId);
+        return waiters.awaits(transferId);
     }
 
     /** Wakes this replica's waiter for {@code transferId}, if any, with the settled transfer as the API renders it. */
     public void settled(UUID transferId, String rendered) {
-        CompletableFuture<String> outcome = waiting.get(transferId);
-        if (outcome != null) {
-            outcome.complete(rendered);
-        }
+        waiters.complete(transferId, rendered);
     }
 
     /** Stops waiting without a result (the transfer never committed). */
     public void forget(UUID transferId) {
-        waiting.remove(transferId);
+        waiters.forget(transferId);
     }
 
     /** The payload announcing that transfer {@code id} settled; {@code rendered} is the transfer as the API renders it. */
