@@ -3,17 +3,18 @@ package dev.corebank.order.messaging;
 import dev.corebank.messages.ledger.LedgerEvent;
 import dev.corebank.order.config.OrderConfig;
 import dev.corebank.order.saga.SagaService;
-import dev.corebank.platform.inbox.Inbox;
 import dev.corebank.platform.inbox.InboxConfig;
 import dev.corebank.platform.inbox.MalformedMessage;
 import dev.corebank.platform.messaging.CloudEventDecoder;
 import dev.corebank.platform.messaging.DeadLetterChannel;
+import dev.corebank.platform.messaging.PoisonTolerantBatch;
+import dev.corebank.platform.messaging.PoisonTolerantBatch.Read;
+import dev.corebank.platform.messaging.PoisonTolerantBatch.Refused;
 import dev.corebank.platform.messaging.SenderCheck;
 import dev.corebank.platform.messaging.UntrustedSender;
 import dev.corebank.platform.outbox.OutboxConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -50,35 +51,31 @@ public class LedgerReplies {
             .filter(type -> HOLD_EVENTS.contains(type.getValue()))
             .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
 
-    private final SagaService sagas;
     private final CloudEventDecoder decoder;
     private final Optional<String> self;
-    private final InboxConfig retries;
     private final SenderCheck senders;
-    private final DeadLetterChannel deadLetters;
     private final Counter unreadable;
-    private final Counter failed;
+    private final PoisonTolerantBatch<LedgerEvent> batch;
 
     public LedgerReplies(SagaService sagas, CloudEventDecoder decoder, OutboxConfig outbox, InboxConfig retries,
             OrderConfig config, @Channel("ledger-events-dlt") MutinyEmitter<String> deadLetters, MeterRegistry registry) {
-        this.sagas = sagas;
         this.decoder = decoder;
         this.self = outbox.sourceName();
-        this.retries = retries;
         this.senders = new SenderCheck("order-ledger-replies", HOLD_TYPES.keySet().stream()
                 .collect(Collectors.toMap(type -> type, type -> config.ledgerSenders())), self, registry);
-        this.deadLetters = new DeadLetterChannel(deadLetters, "order-saga-service");
         this.unreadable = Counter.builder("orders.ledger_replies.unreadable")
                 .description("Ledger hold events that did not parse (dead-lettered)")
                 .register(registry);
-        this.failed = Counter.builder("orders.ledger_replies.failed")
-                .description("Ledger hold events whose saga step kept failing (dead-lettered)")
-                .register(registry);
+        this.batch = new PoisonTolerantBatch<>(sagas::onReplies, retries,
+                new DeadLetterChannel(deadLetters, "order-saga-service"),
+                Counter.builder("orders.ledger_replies.failed")
+                        .description("Ledger hold events whose saga step kept failing (dead-lettered)")
+                        .register(registry));
     }
 
     @Incoming("ledger-events")
     public Uni<Void> consume(ConsumerRecords<String, String> records) {
-        List<Reply> replies = new ArrayList<>();
+        List<Read<LedgerEvent>> replies = new ArrayList<>();
         List<Refused> refused = new ArrayList<>();
         for (ConsumerRecord<String, String> record : records) {
             if (!CloudEventDecoder.addressedTo(record, self)) {
@@ -86,7 +83,7 @@ public class LedgerReplies {
             }
             try {
                 senders.require(record);
-                decoder.decode(record, HOLD_TYPES).ifPresent(event -> replies.add(new Reply(record, event)));
+                decoder.decode(record, HOLD_TYPES).ifPresent(event -> replies.add(new Read<>(record, event)));
             } catch (UntrustedSender e) {
                 refused.add(new Refused(record, e));
             } catch (MalformedMessage e) {
@@ -94,47 +91,6 @@ public class LedgerReplies {
                 refused.add(new Refused(record, e));
             }
         }
-        return deadLetter(refused)
-                .chain(() -> apply(replies));
-    }
-
-    private Uni<Void> apply(List<Reply> replies) {
-        if (replies.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        return patiently(sagas.onReplies(replies.stream().map(Reply::event).toList()))
-                .onFailure().recoverWithUni(failure -> oneByOne(replies));
-    }
-
-    /** After a batch failed for a reason of its own: each event alone, so that the one at fault alone is dead-lettered. */
-    private Uni<Void> oneByOne(List<Reply> replies) {
-        return Multi.createFrom().iterable(replies)
-                .onItem().transformToUniAndConcatenate(reply -> patiently(sagas.onReplies(List.of(reply.event())))
-                        .onFailure().retry().withBackOff(retries.initialBackoff(), retries.maxBackoff()).atMost(retries.maxRetries())
-                        .onFailure().invoke(failure -> failed.increment())
-                        .onFailure().recoverWithUni(failure -> deadLetters.send(reply.record(), failure)))
-                .collect().last()
-                .replaceWithVoid();
-    }
-
-    /** The database away or overloaded says nothing about the events: retried until it is back, holding the partitions. */
-    private Uni<Void> patiently(Uni<?> applying) {
-        return applying
-                .onFailure(Inbox::databaseUnavailable)
-                .retry().withBackOff(retries.initialBackoff(), retries.maxBackoff()).indefinitely()
-                .replaceWithVoid();
-    }
-
-    private Uni<Void> deadLetter(List<Refused> refused) {
-        return Multi.createFrom().iterable(refused)
-                .onItem().transformToUniAndConcatenate(each -> deadLetters.send(each.record(), each.reason()))
-                .collect().last()
-                .replaceWithVoid();
-    }
-
-    private record Reply(ConsumerRecord<String, String> record, LedgerEvent event) {
-    }
-
-    private record Refused(ConsumerRecord<String, String> record, RuntimeException reason) {
+        return batch.apply(replies, refused);
     }
 }
