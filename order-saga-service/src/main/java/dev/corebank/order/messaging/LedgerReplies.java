@@ -4,27 +4,18 @@ import dev.corebank.messages.ledger.LedgerEvent;
 import dev.corebank.order.config.OrderConfig;
 import dev.corebank.order.saga.SagaService;
 import dev.corebank.platform.inbox.InboxConfig;
-import dev.corebank.platform.inbox.MalformedMessage;
 import dev.corebank.platform.messaging.CloudEventDecoder;
 import dev.corebank.platform.messaging.DeadLetterChannel;
 import dev.corebank.platform.messaging.PoisonTolerantBatch;
-import dev.corebank.platform.messaging.PoisonTolerantBatch.Read;
-import dev.corebank.platform.messaging.PoisonTolerantBatch.Refused;
-import dev.corebank.platform.messaging.SenderCheck;
-import dev.corebank.platform.messaging.UntrustedSender;
+import dev.corebank.platform.messaging.ReplyReader;
 import dev.corebank.platform.outbox.OutboxConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -44,28 +35,17 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 @ApplicationScoped
 public class LedgerReplies {
 
-    private static final Set<Class<? extends LedgerEvent>> HOLD_EVENTS = Set.of(LedgerEvent.HoldPlaced.class,
-            LedgerEvent.HoldRejected.class, LedgerEvent.HoldCaptured.class, LedgerEvent.HoldVoided.class,
-            LedgerEvent.HoldExpired.class);
-    private static final Map<String, Class<? extends LedgerEvent>> HOLD_TYPES = LedgerEvent.TYPES.entrySet().stream()
-            .filter(type -> HOLD_EVENTS.contains(type.getValue()))
-            .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
+    private static final Map<String, Class<? extends LedgerEvent>> HOLD_TYPES = ReplyReader.typesOf(LedgerEvent.TYPES,
+            Set.of(LedgerEvent.HoldPlaced.class, LedgerEvent.HoldRejected.class, LedgerEvent.HoldCaptured.class,
+                    LedgerEvent.HoldVoided.class, LedgerEvent.HoldExpired.class));
 
-    private final CloudEventDecoder decoder;
-    private final Optional<String> self;
-    private final SenderCheck senders;
-    private final Counter unreadable;
+    private final ReplyReader<LedgerEvent> reader;
     private final PoisonTolerantBatch<LedgerEvent> batch;
 
     public LedgerReplies(SagaService sagas, CloudEventDecoder decoder, OutboxConfig outbox, InboxConfig retries,
             OrderConfig config, @Channel("ledger-events-dlt") MutinyEmitter<String> deadLetters, MeterRegistry registry) {
-        this.decoder = decoder;
-        this.self = outbox.sourceName();
-        this.senders = new SenderCheck("order-ledger-replies", HOLD_TYPES.keySet().stream()
-                .collect(Collectors.toMap(type -> type, type -> config.ledgerSenders())), self, registry);
-        this.unreadable = Counter.builder("orders.ledger_replies.unreadable")
-                .description("Ledger hold events that did not parse (dead-lettered)")
-                .register(registry);
+        this.reader = new ReplyReader<>("order-ledger-replies", "orders", HOLD_TYPES.keySet(), config.ledgerSenders(),
+                outbox.sourceName(), registry, record -> decoder.decode(record, HOLD_TYPES));
         this.batch = new PoisonTolerantBatch<>(sagas::onReplies, retries,
                 new DeadLetterChannel(deadLetters, "order-saga-service"),
                 Counter.builder("orders.ledger_replies.failed")
@@ -75,22 +55,7 @@ public class LedgerReplies {
 
     @Incoming("ledger-events")
     public Uni<Void> consume(ConsumerRecords<String, String> records) {
-        List<Read<LedgerEvent>> replies = new ArrayList<>();
-        List<Refused> refused = new ArrayList<>();
-        for (ConsumerRecord<String, String> record : records) {
-            if (!CloudEventDecoder.addressedTo(record, self)) {
-                continue;
-            }
-            try {
-                senders.require(record);
-                decoder.decode(record, HOLD_TYPES).ifPresent(event -> replies.add(new Read<>(record, event)));
-            } catch (UntrustedSender e) {
-                refused.add(new Refused(record, e));
-            } catch (MalformedMessage e) {
-                unreadable.increment();
-                refused.add(new Refused(record, e));
-            }
-        }
-        return batch.apply(replies, refused);
+        ReplyReader.Poll<LedgerEvent> poll = reader.read(records);
+        return batch.apply(poll.read(), poll.refused());
     }
 }

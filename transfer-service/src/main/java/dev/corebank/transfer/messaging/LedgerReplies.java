@@ -2,14 +2,11 @@ package dev.corebank.transfer.messaging;
 
 import dev.corebank.messages.ledger.LedgerEvent;
 import dev.corebank.platform.inbox.InboxConfig;
-import dev.corebank.platform.inbox.MalformedMessage;
 import dev.corebank.platform.messaging.CloudEventDecoder;
 import dev.corebank.platform.messaging.DeadLetterChannel;
-import dev.corebank.platform.messaging.PoisonTolerantBatch;
 import dev.corebank.platform.messaging.PoisonTolerantBatch.Read;
-import dev.corebank.platform.messaging.PoisonTolerantBatch.Refused;
-import dev.corebank.platform.messaging.SenderCheck;
-import dev.corebank.platform.messaging.UntrustedSender;
+import dev.corebank.platform.messaging.PoisonTolerantBatch;
+import dev.corebank.platform.messaging.ReplyReader;
 import dev.corebank.platform.outbox.OutboxConfig;
 import dev.corebank.transfer.config.TransferConfig;
 import dev.corebank.transfer.transfers.Outcome;
@@ -19,13 +16,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -47,25 +42,18 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 public class LedgerReplies {
 
     /** The answers to transfer commands; every other ledger event is passed over unread. */
-    private static final Map<String, Class<? extends LedgerEvent>> TRANSFER_REPLIES = Map.of(
-            LedgerEvent.TransferPosted.class.getSimpleName(), LedgerEvent.TransferPosted.class,
-            LedgerEvent.TransferRejected.class.getSimpleName(), LedgerEvent.TransferRejected.class);
+    private static final Map<String, Class<? extends LedgerEvent>> TRANSFER_REPLIES = ReplyReader.typesOf(
+            LedgerEvent.TYPES, Set.of(LedgerEvent.TransferPosted.class, LedgerEvent.TransferRejected.class));
 
     private final CloudEventDecoder decoder;
-    private final Optional<String> self;
-    private final SenderCheck senders;
-    private final Counter unreadable;
+    private final ReplyReader<Outcome> reader;
     private final PoisonTolerantBatch<Outcome> batch;
 
     public LedgerReplies(TransferService transfers, CloudEventDecoder decoder, OutboxConfig outbox, InboxConfig retries,
             TransferConfig config, @Channel("ledger-events-dlt") MutinyEmitter<String> deadLetters, MeterRegistry registry) {
         this.decoder = decoder;
-        this.self = outbox.sourceName();
-        this.senders = new SenderCheck("transfer-ledger-replies", TRANSFER_REPLIES.keySet().stream()
-                .collect(Collectors.toMap(type -> type, type -> config.ledgerSenders())), self, registry);
-        this.unreadable = Counter.builder("transfers.ledger_replies.unreadable")
-                .description("Ledger events with a transfer reply type that did not parse (dead-lettered)")
-                .register(registry);
+        this.reader = new ReplyReader<>("transfer-ledger-replies", "transfers", TRANSFER_REPLIES.keySet(),
+                config.ledgerSenders(), outbox.sourceName(), registry, this::outcomeOf);
         this.batch = new PoisonTolerantBatch<>(transfers::settle, retries,
                 new DeadLetterChannel(deadLetters, "transfer-service"),
                 Counter.builder("transfers.ledger_replies.failed")
@@ -75,24 +63,11 @@ public class LedgerReplies {
 
     @Incoming("ledger-events")
     public Uni<Void> consume(ConsumerRecords<String, String> records) {
+        ReplyReader.Poll<Outcome> poll = reader.read(records);
         // The last answer per transfer wins; the ledger never gives one transfer two different answers.
         Map<UUID, Read<Outcome>> answers = new LinkedHashMap<>();
-        List<Refused> refused = new ArrayList<>();
-        for (ConsumerRecord<String, String> record : records) {
-            if (!CloudEventDecoder.addressedTo(record, self)) {
-                continue;
-            }
-            try {
-                senders.require(record);
-                outcomeOf(record).ifPresent(outcome -> answers.put(outcome.transferId(), new Read<>(record, outcome)));
-            } catch (UntrustedSender e) {
-                refused.add(new Refused(record, e));
-            } catch (MalformedMessage e) {
-                unreadable.increment();
-                refused.add(new Refused(record, e));
-            }
-        }
-        return batch.apply(answers.values(), refused);
+        poll.read().forEach(answer -> answers.put(answer.value().transferId(), answer));
+        return batch.apply(answers.values(), poll.refused());
     }
 
     private Optional<Outcome> outcomeOf(ConsumerRecord<String, String> record) {
