@@ -96,6 +96,20 @@ final class CpuAccount {
                 100.0 * busy / total, cores);
     }
 
+    /**
+     * The JIT compilers' share of the CPU time {@code jvms} used between two samples: near zero once their code
+     * is compiled, so a warm-up can go on until it is. Zero when they used none.
+     */
+    static double jitShare(Sample before, Sample after, List<String> jvms) {
+        long used = 0;
+        long jit = 0;
+        for (String jvm : jvms) {
+            used += after.ticks().getOrDefault(jvm, 0L) - before.ticks().getOrDefault(jvm, 0L);
+            jit += after.jitTicks().getOrDefault(jvm, 0L) - before.jitTicks().getOrDefault(jvm, 0L);
+        }
+        return used == 0 ? 0 : (double) jit / used;
+    }
+
     private static double millis(long ticks, long units) {
         return ticks * MILLIS_PER_TICK / units;
     }
