@@ -4,16 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corebank.bench.OrderLoad.Result;
 import dev.corebank.bench.OrderLoad.Step;
 import dev.corebank.testing.AccountServiceProcess;
-import dev.corebank.testing.FreshDatabases;
-import dev.corebank.testing.LocalStack;
 import dev.corebank.testing.LedgerClientProcess;
-import dev.corebank.testing.QuarkusServiceProcess;
-import dev.corebank.testing.RelayProcess;
-import dev.corebank.testing.RunId;
+import dev.corebank.testing.LocalStack;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -29,13 +23,9 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.HdrHistogram.Histogram;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * Measures orders end to end: {@code POST /orders} at fixed offered rates, open loop (see {@link OrderLoad}),
@@ -77,9 +67,7 @@ import org.apache.kafka.clients.admin.NewTopic;
  */
 public final class OrderBenchmark {
 
-    private static final String LEDGER_OWNER = "account_svc";
     private static final String ORDER_OWNER = "order_svc";
-    private static final String RELAY_ROLE = "outbox_relay";
     private static final String CURRENCY = "EUR";
     /** Large enough that no run's orders bring a customer near zero: nothing is refused for funds. */
     private static final long OPENING_DEPOSIT = 1_000_000_000L;
@@ -95,9 +83,6 @@ public final class OrderBenchmark {
     private static final double P99_TARGET_MILLIS = 150;
     /** The JVMs whose compilers the warm-up waits for. */
     private static final List<String> SERVICES = List.of("order-saga-service", "account-service", "relay");
-    private static final Path LEDGER_LOG = Path.of(".stack", "logs", "bench-orders-account-service.log");
-    private static final Path SERVICE_LOG = Path.of(".stack", "logs", "bench-orders-order-saga-service.log");
-    private static final Path RELAY_LOG = Path.of(".stack", "logs", "bench-orders-relay.log");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     // Where one step's confirmed orders spent their time inside the service, from its saga log: placed (stock
@@ -133,9 +118,6 @@ public final class OrderBenchmark {
     }
 
     private final LocalStack stack;
-    private final AccountServiceProcess.Names ledgerNames = AccountServiceProcess.Names.of(RunId.VALUE);
-    private final LedgerClientProcess.Names names = LedgerClientProcess.Names.of(LedgerClientProcess.Service.ORDERS,
-            RunId.VALUE, ledgerNames);
 
     private OrderBenchmark(LocalStack stack) {
         this.stack = stack;
@@ -167,109 +149,74 @@ public final class OrderBenchmark {
     }
 
     private void run(Settings settings) throws Exception {
-        try (FreshDatabases databases = new FreshDatabases(stack);
-                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap()))) {
-            String ledgerDatabase = databases.create("accounts", LEDGER_OWNER, RELAY_ROLE);
-            String orderDatabase = databases.create("orders", ORDER_OWNER, RELAY_ROLE);
-            createTopics(admin);
-            try {
-                measureAll(ledgerDatabase, orderDatabase, settings);
-            } finally {
-                admin.deleteTopics(topics()).all().get(30, TimeUnit.SECONDS);
-            }
+        try (LedgerClientRig rig = LedgerClientRig.start(stack, LedgerClientProcess.Service.ORDERS, ORDER_OWNER, Map.of())) {
+            measureAll(rig, settings);
         }
-        System.out.println(LogFindings.of("account-service", LEDGER_LOG));
-        System.out.println(LogFindings.of("order-saga-service", SERVICE_LOG));
-        System.out.println(LogFindings.of("relay", RELAY_LOG));
     }
 
-    // The relay starts last: it drains outbox tables that the services' migrations create.
-    private void measureAll(String ledgerDatabase, String orderDatabase, Settings settings) throws Exception {
-        try (AccountServiceProcess ledger = AccountServiceProcess.start(stack, ledgerDatabase, LEDGER_OWNER, ledgerNames,
-                        LEDGER_LOG);
-                LedgerClientProcess service = LedgerClientProcess.start(LedgerClientProcess.Service.ORDERS, stack,
-                        orderDatabase, ORDER_OWNER, names, Map.of(), SERVICE_LOG);
-                RelayProcess relay = RelayProcess.start("bench", stack, Map.of(
-                        "accounts", stack.reactiveUrl(ledgerDatabase),
-                        "orders", stack.reactiveUrl(orderDatabase)), RELAY_LOG);
-                Connection db = DriverManager.getConnection(stack.jdbcUrl(orderDatabase), ORDER_OWNER, "")) {
-            System.out.printf("%s on %s, %s on %s, %s draining both; services' JVM %s%n", service, orderDatabase,
-                    ledger, ledgerDatabase, relay, String.join(" ", QuarkusServiceProcess.JVM));
-            long openStart = System.nanoTime();
-            List<UUID> accounts = FundedAccounts.open(ledger, settings.customers() + 1, CURRENCY, OPENING_DEPOSIT);
-            long openSeconds = System.nanoTime() - openStart;
-            UUID merchant = accounts.get(0);
-            List<UUID> customers = accounts.subList(1, accounts.size());
-            long merchantOpening = balance(ledger, merchant);
-            List<String> spread = IntStream.range(0, settings.products())
-                    .mapToObj(i -> String.format("BENCH-%05d", i))
-                    .toList();
-            createProducts(service, spread, SPREAD_STOCK, merchant);
-            createProducts(service, List.of(HOT_SKU), HOT_STOCK, merchant);
-            long stockAtStart = shelves(db)[0];
-            System.out.printf("%,d %s customer accounts and one merchant account opened and funded over HTTP in %.1f s;"
-                            + " %,d products (stock %,d each) and one hot product (stock %,d) created in %.1f s; every"
-                            + " order is one unit at %d minor units for a uniformly random customer, no Prefer: wait, at"
-                            + " most %d requests in flight%n",
-                    settings.customers(), CURRENCY, openSeconds / 1e9, settings.products(), SPREAD_STOCK, HOT_STOCK,
-                    (System.nanoTime() - openStart - openSeconds) / 1e9, PRICE, settings.connections());
-            StageBatches batches = new StageBatches(List.of(
-                    new StageBatches.Stage("accepts", service.url(), "group_commit_batch_size{batch=\"order-accepts\"}"),
-                    new StageBatches.Stage("relay orders", relay.url(), "relay_batch_size{source=\"orders\"}"),
-                    new StageBatches.Stage("ledger", ledger.url(), "ledger_batch_size"),
-                    new StageBatches.Stage("relay accounts", relay.url(), "relay_batch_size{source=\"accounts\"}")));
-            CpuAccount cpu = new CpuAccount(Map.entry("order-saga-service", service.pid()),
-                    Map.entry("account-service", ledger.pid()), Map.entry("relay", relay.pid()),
-                    Map.entry("benchmark client", ProcessHandle.current().pid()));
-            List<Step> steps = List.of(
-                    new Step(label("latency, spread", settings.latencyRate(), settings), settings.latencyRate(),
-                            settings.seconds(), spread),
-                    new Step(label("throughput, spread", settings.rate(), settings), settings.rate(), settings.seconds(),
-                            spread),
-                    new Step(label("throughput, hot product", settings.rate(), settings), settings.rate(),
-                            settings.seconds(), List.of(HOT_SKU)));
-            try (OrderLoad load = new OrderLoad(service.url(), customers, settings.connections(), stack.kafkaBootstrap(),
-                    names.ownEvents())) {
-                // The first scrape of each /q/metrics (and the client's first use of its HTTP client) runs cold
-                // code under load: here it is paid in the warm-up, not in the first step.
-                warmUp(load, cpu, batches, spread, settings);
-                List<Result> results = new ArrayList<>();
-                for (Step step : steps) {
-                    settleIn(load, step, settings.settleSeconds());
-                    CpuAccount.Sample before = cpu.sample();
-                    StageBatches.Sample batchesBefore = batches.sample();
-                    Result result = load.run(step, true, settings.drainLimit());
-                    CpuAccount.Sample after = cpu.sample();
-                    StageBatches.Sample batchesAfter = batches.sample();
-                    print(result, legs(db, result));
-                    System.out.println("    " + CpuAccount.perUnit(before, after, result.latency().getTotalCount(),
-                            "confirmed order"));
-                    System.out.println("    " + batches.between(batchesBefore, batchesAfter));
-                    results.add(result);
-                }
-                checks(db, ledger, merchant, merchantOpening, stockAtStart, load);
-                summary(results, settings);
+    private void measureAll(LedgerClientRig rig, Settings settings) throws Exception {
+        long openStart = System.nanoTime();
+        List<UUID> accounts = FundedAccounts.open(rig.ledger, settings.customers() + 1, CURRENCY, OPENING_DEPOSIT);
+        long openSeconds = System.nanoTime() - openStart;
+        UUID merchant = accounts.get(0);
+        List<UUID> customers = accounts.subList(1, accounts.size());
+        long merchantOpening = balance(rig.ledger, merchant);
+        List<String> spread = IntStream.range(0, settings.products())
+                .mapToObj(i -> String.format("BENCH-%05d", i))
+                .toList();
+        createProducts(rig.service, spread, SPREAD_STOCK, merchant);
+        createProducts(rig.service, List.of(HOT_SKU), HOT_STOCK, merchant);
+        long stockAtStart = shelves(rig.db)[0];
+        System.out.printf("%,d %s customer accounts and one merchant account opened and funded over HTTP in %.1f s;"
+                        + " %,d products (stock %,d each) and one hot product (stock %,d) created in %.1f s; every"
+                        + " order is one unit at %d minor units for a uniformly random customer, no Prefer: wait, at"
+                        + " most %d requests in flight%n",
+                settings.customers(), CURRENCY, openSeconds / 1e9, settings.products(), SPREAD_STOCK, HOT_STOCK,
+                (System.nanoTime() - openStart - openSeconds) / 1e9, PRICE, settings.connections());
+        StepCost cost = new StepCost(rig.cpu(), new StageBatches(List.of(
+                new StageBatches.Stage("accepts", rig.service.url(), "group_commit_batch_size{batch=\"order-accepts\"}"),
+                new StageBatches.Stage("relay orders", rig.relay.url(), "relay_batch_size{source=\"orders\"}"),
+                new StageBatches.Stage("ledger", rig.ledger.url(), "ledger_batch_size"),
+                new StageBatches.Stage("relay accounts", rig.relay.url(), "relay_batch_size{source=\"accounts\"}"))),
+                "confirmed order");
+        List<Step> steps = List.of(
+                new Step(label("latency, spread", settings.latencyRate(), settings), settings.latencyRate(),
+                        settings.seconds(), spread),
+                new Step(label("throughput, spread", settings.rate(), settings), settings.rate(), settings.seconds(),
+                        spread),
+                new Step(label("throughput, hot product", settings.rate(), settings), settings.rate(),
+                        settings.seconds(), List.of(HOT_SKU)));
+        try (OrderLoad load = new OrderLoad(rig.service.url(), customers, settings.connections(), stack.kafkaBootstrap(),
+                rig.names.ownEvents())) {
+            // The first scrape of each /q/metrics (and the client's first use of its HTTP client) runs cold
+            // code under load: here it is paid in the warm-up, not in the first step.
+            warmUp(load, cost, spread, settings);
+            List<Result> results = new ArrayList<>();
+            for (Step step : steps) {
+                settleIn(load, step, settings.settleSeconds());
+                StepCost.Measured<Result> measured = cost.measure(() -> load.run(step, true, settings.drainLimit()),
+                        Result::confirmed);
+                print(measured.result(), legs(rig.db, measured.result()));
+                measured.print();
+                results.add(measured.result());
             }
+            checks(rig.db, rig.ledger, merchant, merchantOpening, stockAtStart, load);
+            summary(results, settings);
         }
     }
 
     /** Warm-up rounds, each printed, until the services' compilers have (nearly) nothing left to do. */
-    private static void warmUp(OrderLoad load, CpuAccount cpu, StageBatches batches, List<String> spread,
-            Settings settings) throws InterruptedException {
+    private static void warmUp(OrderLoad load, StepCost cost, List<String> spread, Settings settings) throws Exception {
         Warmup warmup = settings.warmup();
         int elapsed = 0;
         double jitShare;
         do {
-            CpuAccount.Sample start = cpu.sample();
-            StageBatches.Sample startBatches = batches.sample();
-            Result warmed = load.run(new Step("warm-up", warmup.rate(), warmup.seconds(), spread), true,
-                    settings.drainLimit());
-            CpuAccount.Sample end = cpu.sample();
+            StepCost.Measured<Result> warmed = cost.measure(() -> load.run(new Step("warm-up", warmup.rate(),
+                    warmup.seconds(), spread), true, settings.drainLimit()), Result::confirmed);
             elapsed += warmup.seconds();
-            jitShare = CpuAccount.jitShare(start, end, SERVICES);
-            System.out.println(uncounted(warmed));
-            System.out.println("    " + CpuAccount.perUnit(start, end, warmed.latency().getTotalCount(), "confirmed order"));
-            System.out.println("    " + batches.between(startBatches, batches.sample()));
+            jitShare = warmed.jitShare(SERVICES);
+            System.out.println(uncounted(warmed.result()));
+            warmed.print();
             System.out.printf("    the services' JIT compilers took %.1f %% of their CPU (go on above %.1f %%)%n",
                     100 * jitShare, 100 * warmup.jitShare());
         } while (jitShare > warmup.jitShare() && elapsed + warmup.seconds() <= warmup.maxSeconds());
@@ -399,23 +346,6 @@ public final class OrderBenchmark {
             rs.next();
             return new long[] {rs.getLong("stock"), rs.getLong("reserved")};
         }
-    }
-
-    // ---------------------------------------------------------------------------------------------------
-    // Kafka
-
-    /** The run's topics, created up front with the broker's defaults so no service waits for auto-creation. */
-    private List<String> topics() {
-        List<String> topics = new ArrayList<>(ledgerNames.topics());
-        topics.addAll(names.ownTopics());
-        return topics;
-    }
-
-    private void createTopics(Admin admin) throws Exception {
-        admin.createTopics(topics().stream()
-                        .map(topic -> new NewTopic(topic, Optional.empty(), Optional.empty()))
-                        .toList())
-                .all().get(30, TimeUnit.SECONDS);
     }
 
     // ---------------------------------------------------------------------------------------------------

@@ -1,22 +1,17 @@
 package dev.corebank.bench;
 
-import dev.corebank.testing.Tokens;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corebank.bench.OpenLoop.Reply;
 import dev.corebank.platform.outbox.CloudEvents;
 import dev.corebank.testing.RunId;
+import dev.corebank.testing.Tokens;
 import dev.corebank.testing.TopicReader;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,19 +24,11 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
-import java.util.stream.IntStream;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -60,15 +47,12 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  * that answer is kept as well (the accept latency), and so is the service's own view of each confirmed order from
  * the event's payload ({@code placedAt} → {@code confirmedAt}), as a cross-check of the client's figure.
  *
- * <p>One Vert.x HTTP client on two event loops, as in {@link TransferLoad}, with at most {@code connections}
- * requests in flight; further requests queue here, still timed from their intended start.
+ * <p>The clock and the HTTP client are {@link OpenLoop}'s, with at most {@code connections} requests in flight.
  */
 final class OrderLoad implements AutoCloseable {
 
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
-    /** A request sent later than this after its intended start waited for a connection or for a late clock. */
-    private static final long LATE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-    private static final long HIGHEST_NANOS = TimeUnit.MINUTES.toNanos(10);
+    private static final long HIGHEST_NANOS = OpenLoop.HIGHEST_NANOS;
     /** A teller's token: the bench measures the saga and the ledger, not ownership lookups (cached after the first). */
     private static final String AUTHORIZATION = Tokens.bearer(Tokens.mint("bench", "teller", "operator"));
     /** How many orders still open at the drain limit are looked up with {@code GET /orders/{id}}, at most. */
@@ -111,6 +95,11 @@ final class OrderLoad implements AutoCloseable {
             return sentInWindow / (double) step.seconds();
         }
 
+        /** Every order of the step whose OrderConfirmed was read, in its window or after. */
+        long confirmed() {
+            return latency.getTotalCount();
+        }
+
         double confirmedPerSecond() {
             return confirmedInWindow / (double) step.seconds();
         }
@@ -136,8 +125,8 @@ final class OrderLoad implements AutoCloseable {
     record Item(String sku, int quantity) {
     }
 
-    /** An order due at {@code intendedAt} (System.nanoTime) and the step it counts for. */
-    private record Queued(long intendedAt, Tally tally, String sku) {
+    /** An order offered at {@code intendedAt} (System.nanoTime) and the step it counts for. */
+    private record Offered(long intendedAt, Tally tally) {
     }
 
     /** How an order ended as the consumer read it; the instants are the payload's, null when absent. */
@@ -145,22 +134,13 @@ final class OrderLoad implements AutoCloseable {
             Instant confirmedAt) {
     }
 
-    /** A response as this client needs it. */
-    private record Reply(int status, String body) {
-    }
-
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<UUID> customers;
-    private final int connections;
-    private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(1));
-    private final HttpClient http;
-    private final ConcurrentLinkedQueue<Queued> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicLong keys = new AtomicLong();
+    private final OpenLoop loop;
 
     // Pairs each accepted order with its event, whichever arrives first; guarded by itself.
-    private final Map<UUID, Queued> awaiting = new HashMap<>();
+    private final Map<UUID, Offered> awaiting = new HashMap<>();
     private final Map<UUID, Ending> early = new HashMap<>();
     private final Set<UUID> ended = new HashSet<>();
     private long duplicates;
@@ -177,15 +157,8 @@ final class OrderLoad implements AutoCloseable {
      */
     OrderLoad(String baseUrl, List<UUID> customers, int connections, String bootstrap, String orderEvents)
             throws Exception {
-        URI base = URI.create(baseUrl);
         this.customers = customers;
-        this.connections = connections;
-        this.http = vertx.createHttpClient(new HttpClientOptions()
-                        .setDefaultHost(base.getHost())
-                        .setDefaultPort(base.getPort())
-                        .setConnectTimeout(5_000)
-                        .setKeepAlive(true),
-                new PoolOptions().setHttp1MaxSize(connections));
+        this.loop = new OpenLoop(baseUrl, connections);
         this.consumer = new Thread(() -> consume(bootstrap, orderEvents), "bench-order-events");
         consumer.start();
         assigned.get(60, TimeUnit.SECONDS);
@@ -196,32 +169,23 @@ final class OrderLoad implements AutoCloseable {
      * A settle-in runs without draining, so the step after it starts on the queues that rate builds up.
      */
     Result run(Step step, boolean drain, Duration drainLimit) throws InterruptedException {
-        double periodNanos = 1e9 / step.rate();
-        long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
-        Tally tally = new Tally(start, step.seconds());
+        Tally tally = new Tally(step.seconds());
         Instant from = Instant.now();
-        sleepUntil(start);
+        OpenLoop.sleepUntil(tally.start);
         long confirmedBefore = confirmedSeen.sum();
         long ownBefore = confirmedOf(step.skus());
-        for (long i = 0; i < step.requests(); i++) {
-            long intendedAt = start + Math.round(i * periodNanos);
-            sleepUntil(intendedAt);
-            tally.unfinished.incrementAndGet();
-            queue.add(new Queued(intendedAt, tally, sku(step)));
-            pump();
-        }
-        sleepUntil(tally.windowEnd);
+        loop.offer(tally, step.rate(), intendedAt -> send(new Offered(intendedAt, tally), sku(step)));
         long confirmedInWindow = confirmedSeen.sum() - confirmedBefore;
         long ownInWindow = confirmedOf(step.skus()) - ownBefore;
         if (!drain) {
             return tally.result(step, confirmedInWindow, ownInWindow, 0, Map.of(), Double.NaN, from, Instant.now());
         }
-        double drainSeconds = awaitDrained(tally, drainLimit);
+        double drainSeconds = tally.awaitDrained(drainLimit);
         long dropped = 0;
         Map<String, Long> stillOpen = Map.of();
         if (Double.isNaN(drainSeconds)) {
             // Orders of an overloaded step still queued here would otherwise load the next step.
-            dropped = dropQueued(tally);
+            dropped = loop.dropQueued(tally);
             stillOpen = lookUp(abandon(tally));
         }
         return tally.result(step, confirmedInWindow, ownInWindow, dropped, stillOpen, drainSeconds, from, Instant.now());
@@ -258,55 +222,27 @@ final class OrderLoad implements AutoCloseable {
     public void close() throws InterruptedException {
         consuming.set(false);
         consumer.join(10_000);
-        // Closing Vert.x closes its clients too; bounded, as TransferLoad's close is.
-        try {
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            System.err.println("the HTTP client did not close cleanly: " + e);
-        }
+        loop.close();
     }
 
     // ---------------------------------------------------------------------------------------------------
     // Sending
 
-    /** As in {@link TransferLoad}: sends queued orders while fewer than {@code connections} are in flight. */
-    private void pump() {
-        while (true) {
-            int now = inFlight.get();
-            if (now >= connections) {
-                return;
-            }
-            if (!inFlight.compareAndSet(now, now + 1)) {
-                continue;
-            }
-            Queued next = queue.poll();
-            if (next != null) {
-                send(next);
-                continue;
-            }
-            inFlight.decrementAndGet();
-            if (queue.isEmpty()) {
-                return;
-            }
-        }
-    }
-
-    private void send(Queued order) {
-        order.tally().sent(order.intendedAt(), System.nanoTime());
-        exchange(post(), body(order))
-                .whenComplete((reply, failure) -> {
+    /** The POST: its connection is free again once it is answered; the outcome comes from the consumer. */
+    private CompletableFuture<Void> send(Offered order, String sku) {
+        return loop.exchange(post(), body(sku))
+                .handle((reply, failure) -> {
                     long answeredAt = System.nanoTime();
-                    inFlight.decrementAndGet();
                     if (failure != null) {
-                        order.tally().failed(failed(failure), null);
+                        order.tally().failed(OpenLoop.failure(failure), null);
                     } else {
                         answered(order, reply, answeredAt);
                     }
-                    pump();
+                    return null;
                 });
     }
 
-    private void answered(Queued order, Reply reply, long answeredAt) {
+    private void answered(Offered order, Reply reply, long answeredAt) {
         if (reply.status() != 200 && reply.status() != 202) {
             order.tally().failed("HTTP " + reply.status() + " on POST", reply.body());
             return;
@@ -331,22 +267,13 @@ final class OrderLoad implements AutoCloseable {
         order.tally().ended(order.intendedAt(), ending);
     }
 
-    /** One request and its whole response body; {@code body} null sends none. */
-    private CompletableFuture<Reply> exchange(RequestOptions request, String body) {
-        return http.request(request)
-                .compose(sent -> body == null ? sent.send() : sent.send(body))
-                .compose(response -> response.body().map(read -> new Reply(response.statusCode(), read.toString())))
-                .toCompletionStage()
-                .toCompletableFuture();
-    }
-
     private RequestOptions post() {
         return new RequestOptions()
                 .setMethod(HttpMethod.POST)
                 .setURI("/orders")
                 .setIdleTimeout(REQUEST_TIMEOUT.toMillis())
                 .putHeader("Content-Type", "application/json")
-                .putHeader("Idempotency-Key", "bench-" + RunId.VALUE + "-" + keys.incrementAndGet())
+                .putHeader("Idempotency-Key", loop.nextKey())
                 .putHeader("Authorization", AUTHORIZATION);
     }
 
@@ -358,11 +285,11 @@ final class OrderLoad implements AutoCloseable {
                 .putHeader("Authorization", AUTHORIZATION);
     }
 
-    /** One unit of the order's product, for a uniformly random customer. */
-    private String body(Queued order) {
+    /** One unit of {@code sku}, for a uniformly random customer. */
+    private String body(String sku) {
         UUID customer = customers.get(ThreadLocalRandom.current().nextInt(customers.size()));
         try {
-            return JSON.writeValueAsString(new PlaceOrder(customer, List.of(new Item(order.sku(), 1))));
+            return JSON.writeValueAsString(new PlaceOrder(customer, List.of(new Item(sku, 1))));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("an order request always serializes", e);
         }
@@ -371,11 +298,6 @@ final class OrderLoad implements AutoCloseable {
     private static String sku(Step step) {
         List<String> skus = step.skus();
         return skus.size() == 1 ? skus.get(0) : skus.get(ThreadLocalRandom.current().nextInt(skus.size()));
-    }
-
-    private static String failed(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        return cause.getClass().getSimpleName();
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -422,7 +344,7 @@ final class OrderLoad implements AutoCloseable {
         if (CONFIRMED.equals(type)) {
             confirmedSeen.increment();
         }
-        Queued order;
+        Offered order;
         synchronized (awaiting) {
             if (ended.contains(id)) {
                 duplicates++;
@@ -454,28 +376,12 @@ final class OrderLoad implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------------
     // Waiting
 
-    private static void sleepUntil(long nanoTime) {
-        for (long left = nanoTime - System.nanoTime(); left > 0; left = nanoTime - System.nanoTime()) {
-            LockSupport.parkNanos(left);
-        }
-    }
-
-    private long dropQueued(Tally tally) {
-        long dropped = 0;
-        for (Queued queued : queue) {
-            if (queued.tally() == tally && queue.remove(queued)) {
-                dropped++;
-            }
-        }
-        return dropped;
-    }
-
     /** The step's accepted orders still without an event, no longer waited for (a late event counts as unmatched). */
     private List<UUID> abandon(Tally tally) {
         List<UUID> abandoned = new ArrayList<>();
         synchronized (awaiting) {
-            for (Iterator<Map.Entry<UUID, Queued>> it = awaiting.entrySet().iterator(); it.hasNext(); ) {
-                Map.Entry<UUID, Queued> entry = it.next();
+            for (Iterator<Map.Entry<UUID, Offered>> it = awaiting.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<UUID, Offered> entry = it.next();
                 if (entry.getValue().tally() == tally) {
                     abandoned.add(entry.getKey());
                     it.remove();
@@ -491,7 +397,7 @@ final class OrderLoad implements AutoCloseable {
         for (UUID id : ids.subList(0, Math.min(LOOKED_UP, ids.size()))) {
             String status;
             try {
-                Reply reply = exchange(get(id), null).get(REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                Reply reply = loop.exchange(get(id), null).get(REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
                 status = reply.status() == 200
                         ? JSON.readTree(reply.body()).path("status").asText("?")
                         : "HTTP " + reply.status();
@@ -503,56 +409,22 @@ final class OrderLoad implements AutoCloseable {
         return statuses;
     }
 
-    /** Seconds from the step's end until its last order ended, or NaN if some did not within the limit. */
-    private static double awaitDrained(Tally tally, Duration limit) throws InterruptedException {
-        long deadline = tally.windowEnd + limit.toNanos();
-        while (tally.unfinished.get() > 0) {
-            if (System.nanoTime() > deadline) {
-                return Double.NaN;
-            }
-            Thread.sleep(10);
-        }
-        return Math.max(0, tally.lastEndedAt.get() - tally.windowEnd) / 1e9;
-    }
-
     /** One step's counts, filled in by the clock, the HTTP client's threads and the consumer. */
-    private static final class Tally {
+    private static final class Tally extends OpenLoop.Window {
 
-        private final long windowStart;
-        private final long windowEnd;
-        private final Histogram latency = new ConcurrentHistogram(HIGHEST_NANOS, 3);
         private final Histogram accept = new ConcurrentHistogram(HIGHEST_NANOS, 3);
         private final Histogram serviceLatency = new ConcurrentHistogram(HIGHEST_NANOS, 3);
         private final Histogram lastHop = new ConcurrentHistogram(HIGHEST_NANOS, 3);
-        private final List<Histogram> bySecond;
-        private final LongAdder sentInWindow = new LongAdder();
-        private final LongAdder late = new LongAdder();
-        private final LongAdder confirmedInWindow = new LongAdder();
         private final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
         private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
         private final Map<String, String> errorSamples = new ConcurrentHashMap<>();
-        private final AtomicLong unfinished = new AtomicLong();
-        private final AtomicLong lastEndedAt = new AtomicLong();
 
-        Tally(long windowStart, int seconds) {
-            this.windowStart = windowStart;
-            this.windowEnd = windowStart + TimeUnit.SECONDS.toNanos(seconds);
-            this.bySecond = IntStream.range(0, seconds)
-                    .mapToObj(second -> (Histogram) new ConcurrentHistogram(HIGHEST_NANOS, 2))
-                    .toList();
-        }
-
-        void sent(long intendedAt, long at) {
-            if (at <= windowEnd) {
-                sentInWindow.increment();
-            }
-            if (at - intendedAt > LATE_NANOS) {
-                late.increment();
-            }
+        Tally(int seconds) {
+            super(seconds);
         }
 
         void accepted(long intendedAt, long answeredAt) {
-            accept.recordValue(Math.min(Math.max(0, answeredAt - intendedAt), HIGHEST_NANOS));
+            accept.recordValue(clamp(answeredAt - intendedAt));
         }
 
         void failed(String what, String body) {
@@ -560,47 +432,30 @@ final class OrderLoad implements AutoCloseable {
             if (body != null) {
                 errorSamples.putIfAbsent(what, body.length() <= 300 ? body : body.substring(0, 300) + "...");
             }
-            lastEndedAt.accumulateAndGet(System.nanoTime(), Math::max);
-            unfinished.decrementAndGet();
+            finished(System.nanoTime());
         }
 
         void ended(long intendedAt, Ending ending) {
             if (CONFIRMED.equals(ending.type())) {
-                long nanos = Math.min(Math.max(0, ending.seenAt() - intendedAt), HIGHEST_NANOS);
-                latency.recordValue(nanos);
-                int second = (int) TimeUnit.NANOSECONDS.toSeconds(intendedAt - windowStart);
-                bySecond.get(Math.min(second, bySecond.size() - 1)).recordValue(nanos);
-                if (ending.seenAt() <= windowEnd) {
-                    confirmedInWindow.increment();
-                }
+                succeeded(intendedAt, ending.seenAt());
                 if (ending.placedAt() != null && ending.confirmedAt() != null) {
-                    long service = Duration.between(ending.placedAt(), ending.confirmedAt()).toNanos();
-                    serviceLatency.recordValue(Math.min(Math.max(0, service), HIGHEST_NANOS));
-                    long hop = Duration.between(ending.confirmedAt(), ending.seenWall()).toNanos();
-                    lastHop.recordValue(Math.min(Math.max(0, hop), HIGHEST_NANOS));
+                    serviceLatency.recordValue(clamp(Duration.between(ending.placedAt(), ending.confirmedAt()).toNanos()));
+                    lastHop.recordValue(clamp(Duration.between(ending.confirmedAt(), ending.seenWall()).toNanos()));
                 }
             } else {
                 String label = CANCELLED.equals(ending.type()) ? "cancelled" : "event " + ending.type();
                 String reason = ending.reason().isEmpty() ? label : label + " (" + ending.reason() + ")";
                 outcomes.computeIfAbsent(reason, key -> new LongAdder()).increment();
             }
-            lastEndedAt.accumulateAndGet(ending.seenAt(), Math::max);
-            unfinished.decrementAndGet();
+            finished(ending.seenAt());
         }
 
         Result result(Step step, long allConfirmedInWindow, long productsConfirmedInWindow, long dropped,
                 Map<String, Long> stillOpen, double drainSeconds, Instant from, Instant to) {
-            return new Result(step, sentInWindow.sum(), late.sum(), confirmedInWindow.sum(), allConfirmedInWindow,
+            return new Result(step, sentInWindow.sum(), late.sum(), succeededInWindow.sum(), allConfirmedInWindow,
                     productsConfirmedInWindow, latency.copy(), accept.copy(), serviceLatency.copy(), lastHop.copy(),
-                    bySecond.stream().map(Histogram::copy).toList(),
-                    sums(outcomes), sums(errors), new TreeMap<>(errorSamples), unfinished.get(), dropped, stillOpen,
-                    drainSeconds, from, to);
-        }
-
-        private static Map<String, Long> sums(Map<String, LongAdder> counts) {
-            Map<String, Long> sums = new TreeMap<>();
-            counts.forEach((label, count) -> sums.put(label, count.sum()));
-            return sums;
+                    bySecondCopy(), sums(outcomes), sums(errors), new TreeMap<>(errorSamples), unfinished.get(), dropped,
+                    stillOpen, drainSeconds, from, to);
         }
     }
 }

@@ -2,16 +2,9 @@ package dev.corebank.bench;
 
 import dev.corebank.bench.TransferLoad.Result;
 import dev.corebank.bench.TransferLoad.Step;
-import dev.corebank.testing.AccountServiceProcess;
-import dev.corebank.testing.FreshDatabases;
-import dev.corebank.testing.LocalStack;
-import dev.corebank.testing.QuarkusServiceProcess;
-import dev.corebank.testing.RelayProcess;
-import dev.corebank.testing.RunId;
 import dev.corebank.testing.LedgerClientProcess;
-import java.nio.file.Path;
+import dev.corebank.testing.LocalStack;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,13 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * Measures transfers end to end, as a client sees them: {@code POST /transfers} at fixed offered rates, open
@@ -61,9 +50,7 @@ import org.apache.kafka.clients.admin.NewTopic;
  */
 public final class TransferBenchmark {
 
-    private static final String LEDGER_OWNER = "account_svc";
     private static final String TRANSFER_OWNER = "transfer_svc";
-    private static final String RELAY_ROLE = "outbox_relay";
     private static final String CURRENCY = "EUR";
     /** Large enough that no run's random debits bring an account near zero: nothing is refused for funds. */
     private static final long OPENING_DEPOSIT = 1_000_000_000L;
@@ -72,9 +59,6 @@ public final class TransferBenchmark {
     private static final double LATENCY_STEP_OF_PGBENCH = 0.25;
     private static final double THROUGHPUT_TARGET_OF_PGBENCH = 0.5;
     private static final double P99_TARGET_MILLIS = 50;
-    private static final Path LEDGER_LOG = Path.of(".stack", "logs", "bench-transfers-account-service.log");
-    private static final Path SERVICE_LOG = Path.of(".stack", "logs", "bench-transfers-transfer-service.log");
-    private static final Path RELAY_LOG = Path.of(".stack", "logs", "bench-transfers-relay.log");
 
     /** Token buckets that never run dry: the benchmark measures transfers, not the rate limiter (which still runs). */
     private static final Map<String, String> UNLIMITED = Map.of(
@@ -131,9 +115,6 @@ public final class TransferBenchmark {
     }
 
     private final LocalStack stack;
-    private final AccountServiceProcess.Names ledgerNames = AccountServiceProcess.Names.of(RunId.VALUE);
-    private final LedgerClientProcess.Names names = LedgerClientProcess.Names.of(LedgerClientProcess.Service.TRANSFERS,
-            RunId.VALUE, ledgerNames);
 
     private TransferBenchmark(LocalStack stack) {
         this.stack = stack;
@@ -173,75 +154,42 @@ public final class TransferBenchmark {
     }
 
     private void run(Settings settings) throws Exception {
-        try (FreshDatabases databases = new FreshDatabases(stack);
-                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap()))) {
-            String ledgerDatabase = databases.create("accounts", LEDGER_OWNER, RELAY_ROLE);
-            String transferDatabase = databases.create("transfers", TRANSFER_OWNER, RELAY_ROLE);
-            createTopics(admin);
-            try {
-                measureAll(ledgerDatabase, transferDatabase, settings);
-            } finally {
-                admin.deleteTopics(topics()).all().get(30, TimeUnit.SECONDS);
-            }
+        try (LedgerClientRig rig = LedgerClientRig.start(stack, LedgerClientProcess.Service.TRANSFERS, TRANSFER_OWNER,
+                UNLIMITED)) {
+            measureAll(rig, settings);
         }
-        System.out.println(LogFindings.of("account-service", LEDGER_LOG));
-        System.out.println(LogFindings.of("transfer-service", SERVICE_LOG));
-        System.out.println(LogFindings.of("relay", RELAY_LOG));
     }
 
-    // The relay starts last: it drains outbox tables that the services' migrations create.
-    private void measureAll(String ledgerDatabase, String transferDatabase, Settings settings) throws Exception {
-        try (AccountServiceProcess ledger = AccountServiceProcess.start(stack, ledgerDatabase, LEDGER_OWNER, ledgerNames,
-                        LEDGER_LOG);
-                LedgerClientProcess service = LedgerClientProcess.start(LedgerClientProcess.Service.TRANSFERS, stack,
-                        transferDatabase, TRANSFER_OWNER, names, UNLIMITED, SERVICE_LOG);
-                RelayProcess relay = RelayProcess.start("bench", stack, Map.of(
-                        "accounts", stack.reactiveUrl(ledgerDatabase),
-                        "transfers", stack.reactiveUrl(transferDatabase)), RELAY_LOG);
-                Connection db = DriverManager.getConnection(stack.jdbcUrl(transferDatabase), TRANSFER_OWNER, "")) {
-            System.out.printf("%s on %s, %s on %s, %s draining both; services' JVM %s%n", service, transferDatabase,
-                    ledger, ledgerDatabase, relay, String.join(" ", QuarkusServiceProcess.JVM));
-            long openStart = System.nanoTime();
-            List<UUID> accounts = FundedAccounts.open(ledger, settings.accounts(), CURRENCY, OPENING_DEPOSIT);
-            System.out.printf("%,d %s accounts opened and funded over HTTP in %.1f s; transfers between uniformly random"
-                            + " pairs, Prefer: wait=30, at most %d requests in flight%n",
-                    settings.accounts(), CURRENCY, (System.nanoTime() - openStart) / 1e9, settings.connections());
-            StageBatches batches = new StageBatches(List.of(
-                    new StageBatches.Stage("accepts", service.url(), "group_commit_batch_size{batch=\"transfer-accepts\"}"),
-                    new StageBatches.Stage("relay transfers", relay.url(), "relay_batch_size{source=\"transfers\"}"),
-                    new StageBatches.Stage("ledger", ledger.url(), "ledger_batch_size"),
-                    new StageBatches.Stage("relay accounts", relay.url(), "relay_batch_size{source=\"accounts\"}"),
-                    new StageBatches.Stage("settles", service.url(), "transfers_settle_batch_size")));
-            CpuAccount cpu = new CpuAccount(Map.entry("transfer-service", service.pid()),
-                    Map.entry("account-service", ledger.pid()), Map.entry("relay", relay.pid()),
-                    Map.entry("benchmark client", ProcessHandle.current().pid()));
-            try (TransferLoad load = new TransferLoad(service.url(), accounts, CURRENCY, settings.connections())) {
-                CpuAccount.Sample warmupStart = cpu.sample();
-                // The first scrape of each service's /q/metrics (and the client's first use of its HTTP client)
-                // costs a burst of cold code under load: here it is paid in the warm-up, not in the first step.
-                StageBatches.Sample warmupBatches = batches.sample();
-                Result warmed = load.run(new Step("warm-up", settings.warmupRate(), settings.warmupSeconds()));
-                System.out.println(uncounted(warmed));
-                System.out.println("    " + CpuAccount.perUnit(warmupStart, cpu.sample(), warmed.latency().getTotalCount(),
-                        "completed transfer"));
-                System.out.println("    " + batches.between(warmupBatches, batches.sample()));
-                List<Result> results = new ArrayList<>();
-                for (Step step : settings.steps()) {
-                    settleIn(load, step, settings.settleSeconds());
-                    CpuAccount.Sample before = cpu.sample();
-                    StageBatches.Sample batchesBefore = batches.sample();
-                    Result result = load.run(step);
-                    CpuAccount.Sample after = cpu.sample();
-                    StageBatches.Sample batchesAfter = batches.sample();
-                    print(result, serviceView(db, result));
-                    System.out.println("    " + CpuAccount.perUnit(before, after, result.latency().getTotalCount(),
-                            "completed transfer"));
-                    System.out.println("    " + batches.between(batchesBefore, batchesAfter));
-                    results.add(result);
-                }
-                System.out.println("check: transfers in transfer-service's database by status: " + statuses(db));
-                summary(results, settings.pgbenchTps());
+    private static void measureAll(LedgerClientRig rig, Settings settings) throws Exception {
+        long openStart = System.nanoTime();
+        List<UUID> accounts = FundedAccounts.open(rig.ledger, settings.accounts(), CURRENCY, OPENING_DEPOSIT);
+        System.out.printf("%,d %s accounts opened and funded over HTTP in %.1f s; transfers between uniformly random"
+                        + " pairs, Prefer: wait=30, at most %d requests in flight%n",
+                settings.accounts(), CURRENCY, (System.nanoTime() - openStart) / 1e9, settings.connections());
+        StageBatches batches = new StageBatches(List.of(
+                new StageBatches.Stage("accepts", rig.service.url(), "group_commit_batch_size{batch=\"transfer-accepts\"}"),
+                new StageBatches.Stage("relay transfers", rig.relay.url(), "relay_batch_size{source=\"transfers\"}"),
+                new StageBatches.Stage("ledger", rig.ledger.url(), "ledger_batch_size"),
+                new StageBatches.Stage("relay accounts", rig.relay.url(), "relay_batch_size{source=\"accounts\"}"),
+                new StageBatches.Stage("settles", rig.service.url(), "transfers_settle_batch_size")));
+        StepCost cost = new StepCost(rig.cpu(), batches, "completed transfer");
+        try (TransferLoad load = new TransferLoad(rig.service.url(), accounts, CURRENCY, settings.connections())) {
+            // The first scrape of each service's /q/metrics (and the client's first use of its HTTP client)
+            // costs a burst of cold code under load: here it is paid in the warm-up, not in the first step.
+            StepCost.Measured<Result> warmed = cost.measure(
+                    () -> load.run(new Step("warm-up", settings.warmupRate(), settings.warmupSeconds())), Result::completed);
+            System.out.println(uncounted(warmed.result()));
+            warmed.print();
+            List<Result> results = new ArrayList<>();
+            for (Step step : settings.steps()) {
+                settleIn(load, step, settings.settleSeconds());
+                StepCost.Measured<Result> measured = cost.measure(() -> load.run(step), Result::completed);
+                print(measured.result(), serviceView(rig.db, measured.result()));
+                measured.print();
+                results.add(measured.result());
             }
+            System.out.println("check: transfers in transfer-service's database by status: " + statuses(rig.db));
+            summary(results, settings.pgbenchTps());
         }
     }
 
@@ -293,22 +241,6 @@ public final class TransferBenchmark {
     }
 
     // ---------------------------------------------------------------------------------------------------
-    // Kafka
-
-    /** The run's topics, created up front with the broker's defaults so no service waits for auto-creation. */
-    private List<String> topics() {
-        List<String> topics = new ArrayList<>(ledgerNames.topics());
-        topics.addAll(names.ownTopics());
-        return topics;
-    }
-
-    private void createTopics(Admin admin) throws Exception {
-        admin.createTopics(topics().stream()
-                        .map(topic -> new NewTopic(topic, Optional.empty(), Optional.empty()))
-                        .toList())
-                .all().get(30, TimeUnit.SECONDS);
-    }
-
     // ---------------------------------------------------------------------------------------------------
     // Printing
 

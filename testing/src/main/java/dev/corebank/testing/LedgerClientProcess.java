@@ -28,6 +28,16 @@ public final class LedgerClientProcess extends QuarkusServiceProcess {
             this.configPrefix = configPrefix;
         }
 
+        /** The service's name, its module's. */
+        public String module() {
+            return module;
+        }
+
+        /** Its outbox's source name, which is also its database's logical name: {@code transfers}, {@code orders}. */
+        public String sourceName() {
+            return shortName + "s";
+        }
+
         /** The jar is the system property {@code <short>.jar}, else the module's package. */
         private Packaged packaged() {
             return new Packaged(module,
