@@ -1,9 +1,6 @@
 package dev.corebank.platform.waiting;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
-import io.vertx.pgclient.PgConnectOptions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -16,8 +13,8 @@ import org.jboss.logging.Logger;
 /**
  * Requests on this replica that wait ({@code Prefer: wait}) for something to finish, keyed by its id, each to be
  * handed a {@code T}. The replica whose transaction finished it wakes its own waiters once that committed, and
- * NOTIFYs on a channel in the same transaction for the other replicas, which all LISTEN on a connection of their
- * own. A waiter whose time is up gets nothing from here and reads the state itself, so a notification lost while
+ * NOTIFYs on a channel in the same transaction for the other replicas, which all LISTEN ({@link Notifications}).
+ * A waiter whose time is up gets nothing from here and reads the state itself, so a notification lost while
  * the LISTEN connection was away costs latency, never a wrong answer.
  */
 public final class Waiters<T> {
@@ -26,39 +23,14 @@ public final class Waiters<T> {
 
     private final Map<UUID, CompletableFuture<T>> waiting = new ConcurrentHashMap<>();
     private final String channel;
-    private PgSubscriber subscriber;
 
     public Waiters(String channel) {
         this.channel = channel;
     }
 
-    /**
-     * LISTENs on the channel over a connection of its own to the service's database ({@code url}, reconnecting
-     * every second while it is away), handing each payload to {@code onPayload}.
-     */
-    public void listen(Vertx vertx, Optional<String> url, String user, Optional<String> password,
-            String applicationName, Consumer<String> onPayload) {
-        if (url.isEmpty()) {
-            LOG.warnf("no reactive datasource URL to LISTEN on %s; waiting requests see the outcome when their wait ends",
-                    channel);
-            return;
-        }
-        PgConnectOptions options = PgConnectOptions.fromUri(url.get())
-                .setUser(user)
-                .setPassword(password.orElse(""))
-                .addProperty("application_name", applicationName);
-        subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 1_000L);
-        subscriber.channel(channel).handler(onPayload::accept);
-        subscriber.connect().subscribe().with(
-                ignored -> LOG.infof("listening on %s", channel),
-                e -> LOG.warnf("LISTEN %s failed (%s); waiting requests see the outcome when their wait ends",
-                        channel, e.getMessage()));
-    }
-
-    public void close() {
-        if (subscriber != null) {
-            subscriber.closeAndAwait();
-        }
+    /** LISTENs on the channel through this replica's {@code notifications}, handing each payload to {@code onPayload}. */
+    public void listen(Notifications notifications, Consumer<String> onPayload) {
+        notifications.listen(channel, onPayload);
     }
 
     /** Starts waiting for {@code id}; call before the change commits, so an early finish is not missed. */

@@ -1,16 +1,14 @@
 package dev.corebank.transfer.transfers;
 
+import dev.corebank.platform.waiting.Notifications;
 import dev.corebank.platform.waiting.Waiters;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,27 +33,14 @@ public class OutcomeWaiters {
     private static final int ID_LENGTH = 36;
 
     private final Waiters<String> waiters = new Waiters<>(CHANNEL);
-    private final Vertx vertx;
-    private final Optional<String> url;
-    private final String user;
-    private final Optional<String> password;
+    private final Notifications notifications;
 
-    public OutcomeWaiters(Vertx vertx,
-            @ConfigProperty(name = "quarkus.datasource.reactive.url") Optional<String> url,
-            @ConfigProperty(name = "quarkus.datasource.username") String user,
-            @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
-        this.vertx = vertx;
-        this.url = url;
-        this.user = user;
-        this.password = password;
+    public OutcomeWaiters(Notifications notifications) {
+        this.notifications = notifications;
     }
 
     void onStart(@Observes StartupEvent start) {
-        waiters.listen(vertx, url, user, password, "transfer-service-listen", this::notified);
-    }
-
-    void onStop(@Observes ShutdownEvent stop) {
-        waiters.close();
+        waiters.listen(notifications, this::notified);
     }
 
     /**
