@@ -1,10 +1,10 @@
 package dev.corebank.bench;
 
+import dev.corebank.outbox.CloudEvents;
 import dev.corebank.testing.Tokens;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.corebank.platform.outbox.CloudEvents;
 import dev.corebank.testing.RunId;
 import dev.corebank.testing.TopicReader;
 import io.vertx.core.Vertx;

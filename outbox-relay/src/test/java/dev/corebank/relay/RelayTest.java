@@ -13,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corebank.outbox.CloudEvents;
 import dev.corebank.platform.id.UuidV7;
-import dev.corebank.platform.outbox.CloudEvents;
 import dev.corebank.platform.outbox.Outbox;
 import dev.corebank.platform.outbox.OutboxEvent;
 import dev.corebank.relay.source.RelayConfig;
