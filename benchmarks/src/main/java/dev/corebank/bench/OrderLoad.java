@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corebank.bench.OpenLoop.Reply;
-import dev.corebank.platform.outbox.CloudEvents;
+import dev.corebank.outbox.CloudEvents;
 import dev.corebank.testing.RunId;
 import dev.corebank.testing.Tokens;
 import dev.corebank.testing.TopicReader;

@@ -1,8 +1,8 @@
 package dev.corebank.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corebank.outbox.CloudEvents;
 import dev.corebank.platform.id.UuidV7;
-import dev.corebank.platform.outbox.CloudEvents;
 import dev.corebank.platform.outbox.Outbox;
 import dev.corebank.platform.outbox.OutboxEvent;
 import dev.corebank.testing.FreshDatabases;

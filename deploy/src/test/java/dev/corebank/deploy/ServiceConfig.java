@@ -53,9 +53,14 @@ record ServiceConfig(
 
     static ServiceConfig of(String name) {
         Path module = Repository.ROOT.resolve(name);
-        // The platform's defaults come first, as in the service: its application.properties overrides them.
-        String text = Repository.read(Repository.ROOT.resolve("platform/src/main/resources/META-INF/microprofile-config.properties"))
-                + "\n" + Repository.read(module.resolve("src/main/resources/application.properties"));
+        // The defaults of the modules it runs on come first, as in the service: its application.properties
+        // overrides them.
+        StringBuilder defaults = new StringBuilder();
+        for (String base : basesOf(module)) {
+            defaults.append(Repository.read(Repository.ROOT.resolve(base + "/src/main/resources/META-INF/microprofile-config.properties")))
+                    .append('\n');
+        }
+        String text = defaults + Repository.read(module.resolve("src/main/resources/application.properties"));
         Map<String, String> props = properties(text);
 
         Set<String> env = new TreeSet<>();
@@ -92,6 +97,17 @@ record ServiceConfig(
                 env, incoming, outgoing,
                 duration(props.getOrDefault("quarkus.shutdown.timeout", "0s")),
                 longestWait, props, topicDefaults);
+    }
+
+    /**
+     * The modules whose {@code META-INF/microprofile-config.properties} the service's jar carries, by its pom:
+     * service-base always, with platform's database defaults only where the service depends on platform.
+     */
+    private static List<String> basesOf(Path module) {
+        String pom = Repository.read(module.resolve("pom.xml"));
+        return pom.contains("<artifactId>corebank-platform</artifactId>")
+                ? List.of("service-base", "platform")
+                : List.of("service-base");
     }
 
     /** Whether the service reads this environment variable (see the class comment of DeploymentChecks). */

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.corebank.platform.outbox.CloudEvents;
+import dev.corebank.outbox.CloudEvents;
 import dev.corebank.testing.LiveLedger;
 import dev.corebank.testing.TopicReader;
 import io.quarkus.test.junit.QuarkusTest;

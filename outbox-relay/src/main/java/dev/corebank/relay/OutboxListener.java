@@ -1,6 +1,6 @@
 package dev.corebank.relay;
 
-import dev.corebank.platform.outbox.OutboxLanes;
+import dev.corebank.outbox.OutboxLanes;
 import dev.corebank.relay.source.OutboxRepository;
 import dev.corebank.relay.source.RelayConfig;
 import io.smallrye.mutiny.Uni;

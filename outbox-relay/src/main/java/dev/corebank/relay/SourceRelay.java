@@ -1,6 +1,6 @@
 package dev.corebank.relay;
 
-import dev.corebank.platform.outbox.OutboxLanes;
+import dev.corebank.outbox.OutboxLanes;
 import dev.corebank.relay.lane.Lane;
 import dev.corebank.relay.lane.Rounds;
 import dev.corebank.relay.publish.CloudEventRecords;

@@ -21,9 +21,9 @@ public abstract class OperabilityContract {
 
     /** Readiness check of a service's own database (the reactive pool requests use). */
     public static final String POSTGRES = "Reactive PostgreSQL connections health check";
-    /** Readiness check of Redis, which every service can do without (platform's DegradableDependencyCheck). */
+    /** Readiness check of Redis, which every service can do without (service-base's DegradableDependencyCheck). */
     public static final String REDIS = "Redis";
-    /** Readiness check of the Kafka cluster (platform's KafkaReadinessCheck). */
+    /** Readiness check of the Kafka cluster (service-base's KafkaReadinessCheck). */
     public static final String KAFKA = "Kafka cluster";
 
     /** Names of the readiness checks this service must report, one per dependency. */

@@ -2,7 +2,10 @@ package dev.corebank.testing;
 
 import org.flywaydb.core.Flyway;
 
-/** Fresh databases with the platform's outbox and inbox schema, migrated as their owning service would. */
+/**
+ * Fresh databases with the shared schema under db/platform on the test's classpath, migrated as their owning
+ * service would: the outbox's tables (outbox-contract), and the inbox's where platform is there too.
+ */
 public final class OutboxDatabases {
 
     private OutboxDatabases() {

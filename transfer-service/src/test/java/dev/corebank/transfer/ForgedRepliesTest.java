@@ -4,8 +4,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.corebank.outbox.CloudEvents;
 import dev.corebank.platform.id.UuidV7;
-import dev.corebank.platform.outbox.CloudEvents;
 import dev.corebank.testing.LiveLedger;
 import dev.corebank.testing.TopicReader;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -2,7 +2,7 @@ package dev.corebank.transfer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.corebank.platform.outbox.CloudEvents;
+import dev.corebank.outbox.CloudEvents;
 import dev.corebank.transfer.messaging.LedgerReplies;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;

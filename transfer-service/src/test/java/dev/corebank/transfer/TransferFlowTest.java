@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corebank.messages.ledger.LedgerCommand;
-import dev.corebank.platform.outbox.CloudEvents;
+import dev.corebank.outbox.CloudEvents;
 import dev.corebank.testing.LiveLedger;
 import dev.corebank.testing.TopicReader;
 import dev.corebank.transfer.transfers.Outcome;

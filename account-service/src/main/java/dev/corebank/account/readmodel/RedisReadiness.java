@@ -1,7 +1,7 @@
 package dev.corebank.account.readmodel;
 
-import dev.corebank.platform.health.DegradableDependencyCheck;
-import dev.corebank.platform.health.HealthConfig;
+import dev.corebank.base.health.DegradableDependencyCheck;
+import dev.corebank.base.health.HealthConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import jakarta.inject.Singleton;

@@ -1,6 +1,6 @@
 package dev.corebank.account.rest;
 
-import dev.corebank.platform.security.Caller;
+import dev.corebank.base.security.Caller;
 import jakarta.annotation.security.RolesAllowed;
 import dev.corebank.account.accounts.AccountService;
 import dev.corebank.account.journal.JournalPartitions;

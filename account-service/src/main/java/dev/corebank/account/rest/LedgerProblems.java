@@ -1,12 +1,12 @@
 package dev.corebank.account.rest;
 
-import static dev.corebank.platform.rest.ProblemMapper.respond;
+import static dev.corebank.base.rest.ProblemMapper.respond;
 
 import dev.corebank.account.accounts.AccountNotFound;
 import dev.corebank.account.accounts.IllegalAccountChange;
 import dev.corebank.account.accounts.VersionMismatch;
 import dev.corebank.account.ledger.LedgerRejection;
-import dev.corebank.platform.rest.Problem;
+import dev.corebank.base.rest.Problem;
 import io.vertx.pgclient.PgException;
 import jakarta.ws.rs.core.UriInfo;
 import org.jboss.logging.Logger;

@@ -1,6 +1,6 @@
 package dev.corebank.order.rest;
 
-import dev.corebank.platform.security.Caller;
+import dev.corebank.base.security.Caller;
 import jakarta.annotation.security.RolesAllowed;
 import static dev.corebank.platform.rest.RequestChecks.id;
 import static dev.corebank.platform.rest.RequestChecks.intIn;

@@ -1,14 +1,14 @@
 package dev.corebank.order.rest;
 
-import static dev.corebank.platform.rest.ProblemMapper.respond;
+import static dev.corebank.base.rest.ProblemMapper.respond;
 
+import dev.corebank.base.rest.Problem;
 import dev.corebank.order.orders.OrderNotFound;
 import dev.corebank.order.orders.OrderRejected;
 import dev.corebank.order.product.ProductNotFound;
 import dev.corebank.order.product.SkuTaken;
 import dev.corebank.order.product.StockLimit;
 import dev.corebank.order.saga.NotRetryable;
-import dev.corebank.platform.rest.Problem;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import org.jboss.resteasy.reactive.RestResponse;

@@ -4,6 +4,7 @@ import static dev.corebank.platform.rest.RequestChecks.id;
 import static dev.corebank.platform.rest.RequestChecks.idempotencyKey;
 import static dev.corebank.platform.rest.RequestChecks.optionalNonNegative;
 
+import dev.corebank.base.security.Caller;
 import dev.corebank.order.config.OrderConfig;
 import dev.corebank.order.orders.NewOrder;
 import dev.corebank.order.saga.OrderService;
@@ -12,7 +13,6 @@ import dev.corebank.platform.rest.InvalidRequest;
 import dev.corebank.platform.rest.Prefer;
 import dev.corebank.platform.security.AccountAccess;
 import dev.corebank.platform.security.AccountNotAccessible;
-import dev.corebank.platform.security.Caller;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;

@@ -2,11 +2,11 @@ package dev.corebank.order.rest;
 
 import static dev.corebank.platform.rest.RequestChecks.currency;
 
+import dev.corebank.base.security.Caller;
 import dev.corebank.order.product.ProductNotFound;
 import dev.corebank.order.product.ProductService;
 import dev.corebank.platform.security.AccountAccess;
 import dev.corebank.platform.security.AccountNotAccessible;
-import dev.corebank.platform.security.Caller;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;

@@ -1,6 +1,7 @@
 package dev.corebank.relay.lane;
 
-import dev.corebank.platform.outbox.OutboxLanes;
+import dev.corebank.outbox.OutboxLanes;
+
 
 /**
  * One lane of one source as this relay instance sees it: whether it holds the lane's owner lock, the last

@@ -1,6 +1,6 @@
 package dev.corebank.relay.publish;
 
-import dev.corebank.platform.outbox.CloudEvents;
+import dev.corebank.outbox.CloudEvents;
 import dev.corebank.relay.source.OutboxRow;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;

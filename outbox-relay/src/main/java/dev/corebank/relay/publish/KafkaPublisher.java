@@ -1,6 +1,6 @@
 package dev.corebank.relay.publish;
 
-import dev.corebank.platform.kafka.KafkaSecurity;
+import dev.corebank.base.kafka.KafkaSecurity;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;

@@ -1,6 +1,6 @@
 package dev.corebank.relay.rest;
 
-import dev.corebank.platform.security.Caller;
+import dev.corebank.base.security.Caller;
 import jakarta.annotation.security.RolesAllowed;
 import dev.corebank.relay.Relay;
 import dev.corebank.relay.RelayStatus;

@@ -1,6 +1,6 @@
 package dev.corebank.relay.source;
 
-import dev.corebank.platform.outbox.OutboxLanes;
+import dev.corebank.outbox.OutboxLanes;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;

@@ -1,6 +1,6 @@
 package dev.corebank.relay.source;
 
-import dev.corebank.platform.db.DatabaseTimeouts;
+import dev.corebank.base.db.DatabaseTimeouts;
 import io.smallrye.mutiny.TimeoutException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;

@@ -1,7 +1,7 @@
 package dev.corebank.platform.batch;
 
-import dev.corebank.platform.rest.Problem;
-import dev.corebank.platform.rest.ProblemMapper;
+import dev.corebank.base.rest.Problem;
+import dev.corebank.base.rest.ProblemMapper;
 import jakarta.ws.rs.core.UriInfo;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;

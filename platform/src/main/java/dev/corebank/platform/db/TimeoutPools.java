@@ -1,5 +1,6 @@
 package dev.corebank.platform.db;
 
+import dev.corebank.base.db.DatabaseTimeouts;
 import io.quarkus.reactive.pg.client.PgPoolCreator;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgPool;

@@ -1,6 +1,6 @@
 package dev.corebank.platform.inbox;
 
-import dev.corebank.platform.outbox.CloudEvents;
+import dev.corebank.outbox.CloudEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;

@@ -1,6 +1,6 @@
 package dev.corebank.platform.messaging;
 
-import dev.corebank.platform.outbox.CloudEvents;
+import dev.corebank.outbox.CloudEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Collection;
 import java.util.Map;

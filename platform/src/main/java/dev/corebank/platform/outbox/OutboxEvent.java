@@ -1,5 +1,6 @@
 package dev.corebank.platform.outbox;
 
+import dev.corebank.outbox.OutboxLanes;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;

@@ -1,8 +1,8 @@
 package dev.corebank.transfer.rest;
 
-import static dev.corebank.platform.rest.ProblemMapper.respond;
+import static dev.corebank.base.rest.ProblemMapper.respond;
 
-import dev.corebank.platform.rest.Problem;
+import dev.corebank.base.rest.Problem;
 import dev.corebank.transfer.ratelimit.RateLimited;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;

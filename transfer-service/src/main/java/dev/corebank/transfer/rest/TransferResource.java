@@ -6,11 +6,11 @@ import static dev.corebank.platform.rest.RequestChecks.id;
 import static dev.corebank.platform.rest.RequestChecks.idempotencyKey;
 import static dev.corebank.platform.rest.RequestChecks.intIn;
 
+import dev.corebank.base.security.Caller;
 import dev.corebank.platform.rest.InvalidRequest;
 import dev.corebank.platform.rest.Prefer;
 import dev.corebank.platform.security.AccountAccess;
 import dev.corebank.platform.security.AccountNotAccessible;
-import dev.corebank.platform.security.Caller;
 import dev.corebank.transfer.config.TransferConfig;
 import dev.corebank.transfer.ratelimit.RateLimited;
 import dev.corebank.transfer.ratelimit.RateLimits;

@@ -1,4 +1,4 @@
-package dev.corebank.platform.health;
+package dev.corebank.base.health;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package dev.corebank.platform.kafka;
+package dev.corebank.base.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

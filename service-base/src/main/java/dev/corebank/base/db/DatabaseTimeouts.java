@@ -1,4 +1,4 @@
-package dev.corebank.platform.db;
+package dev.corebank.base.db;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -7,9 +7,9 @@ import java.time.Duration;
 
 /**
  * Limits every database connection of a service carries, so that no statement, no forgotten transaction and no
- * vanished peer can hold a connection (and its locks) for ever. The service pools take them through
- * {@link TimeoutPools}, the relay's source pools through {@link #applyTo}, and the JDBC datasource Flyway uses
- * through the platform's {@code META-INF/microprofile-config.properties}. Durations are written as PostgreSQL
+ * vanished peer can hold a connection (and its locks) for ever. The service pools take them through platform's
+ * {@code TimeoutPools}, the relay's source pools through {@link #applyTo}, and the JDBC datasource Flyway uses
+ * through platform's {@code META-INF/microprofile-config.properties}. Durations are written as PostgreSQL
  * reads them too, in {@code ms} or {@code s} ({@code 30s}, {@code 300s}; not {@code PT30S}, not {@code 5m}), as the JDBC
  * settings pass them on unchanged.
  */

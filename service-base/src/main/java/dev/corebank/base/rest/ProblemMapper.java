@@ -1,13 +1,9 @@
-package dev.corebank.platform.rest;
+package dev.corebank.base.rest;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import dev.corebank.platform.idempotency.IdempotencyKeyReused;
-import dev.corebank.platform.idempotency.RequestInFlight;
-import dev.corebank.platform.security.AccountNotAccessible;
-import dev.corebank.platform.security.AccountsUnavailable;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -24,9 +20,11 @@ import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
- * The failures every service's HTTP API shares, as {@code application/problem+json} (RFC 9457): invalid
- * and unreadable requests, what JAX-RS itself refuses, and anything unexpected. A service maps its own
- * domain failures in a mapper of its own, with {@link #respond}.
+ * The failures every HTTP API of ours shares, the relay's included, as {@code application/problem+json}
+ * (RFC 9457): requests that fail bean validation or are unreadable, missing or refused credentials, what
+ * JAX-RS itself refuses, and anything unexpected. Platform maps the failures of its own request handling
+ * (request checks, idempotency, account access) in PlatformProblems; a service maps its domain failures in
+ * a mapper of its own; both with {@link #respond}.
  */
 public class ProblemMapper {
 
@@ -40,12 +38,6 @@ public class ProblemMapper {
                 .toList();
         String detail = errors.stream().map(f -> f.field() + " " + f.message()).collect(Collectors.joining("; "));
         return respond(Problem.of("invalid-request", "Invalid request", 400, detail).withErrors(errors), uri);
-    }
-
-    @ServerExceptionMapper
-    public RestResponse<Problem> invalid(InvalidRequest e, UriInfo uri) {
-        return respond(Problem.of("invalid-request", "Invalid request", 400, e.getMessage())
-                .withErrors(List.of(new Problem.FieldError(e.field(), e.getMessage()))), uri);
     }
 
     @ServerExceptionMapper
@@ -69,21 +61,6 @@ public class ProblemMapper {
     }
 
     @ServerExceptionMapper
-    public RestResponse<Problem> reused(IdempotencyKeyReused e, UriInfo uri) {
-        return respond(Problem.of("idempotency-key-reused", "Idempotency-Key reused", 422, e.getMessage()), uri);
-    }
-
-    @ServerExceptionMapper
-    public RestResponse<Problem> inFlight(RequestInFlight e, UriInfo uri) {
-        return respond(Problem.of("request-in-flight", "Request still in flight", 409, e.getMessage()), uri);
-    }
-
-    @ServerExceptionMapper
-    public RestResponse<Problem> unconditional(PreconditionRequired e, UriInfo uri) {
-        return respond(Problem.of("precondition-required", "If-Match required", 428, e.getMessage()), uri);
-    }
-
-    @ServerExceptionMapper
     public RestResponse<Problem> unauthenticated(UnauthorizedException e, UriInfo uri) {
         return unauthenticated(uri, "this endpoint needs a bearer token (Authorization: Bearer <JWT>)");
     }
@@ -97,18 +74,6 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public RestResponse<Problem> forbidden(ForbiddenException e, UriInfo uri) {
         return respond(Problem.of("forbidden", "Forbidden", 403, "your roles do not allow this request"), uri);
-    }
-
-    @ServerExceptionMapper
-    public RestResponse<Problem> notAccessible(AccountNotAccessible e, UriInfo uri) {
-        return respond(Problem.of("account-not-found", "Account not found", 404, e.getMessage()), uri);
-    }
-
-    @ServerExceptionMapper
-    public RestResponse<Problem> accountsUnavailable(AccountsUnavailable e, UriInfo uri) {
-        LOG.warnf("ownership check failed: %s", e.getMessage());
-        return respond(Problem.of("accounts-unavailable", "Accounts unavailable", 503,
-                "could not check who owns the account; nothing was done, retry later"), uri);
     }
 
     private static RestResponse<Problem> unauthenticated(UriInfo uri, String detail) {

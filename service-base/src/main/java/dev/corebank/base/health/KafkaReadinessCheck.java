@@ -1,6 +1,6 @@
-package dev.corebank.platform.health;
+package dev.corebank.base.health;
 
-import dev.corebank.platform.kafka.KafkaSecurity;
+import dev.corebank.base.kafka.KafkaSecurity;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;

@@ -1,4 +1,4 @@
-package dev.corebank.platform.rest;
+package dev.corebank.base.rest;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;

@@ -1,4 +1,4 @@
-package dev.corebank.platform.security;
+package dev.corebank.base.security;
 
 import io.quarkus.security.UnauthorizedException;
 import io.quarkus.security.identity.SecurityIdentity;

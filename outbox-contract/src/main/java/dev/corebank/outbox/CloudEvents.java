@@ -1,4 +1,4 @@
-package dev.corebank.platform.outbox;
+package dev.corebank.outbox;
 
 /** CloudEvents 1.0 Kafka binary-mode header names, written by the relay and read by consumers. */
 public final class CloudEvents {

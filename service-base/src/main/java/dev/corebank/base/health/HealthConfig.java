@@ -1,4 +1,4 @@
-package dev.corebank.platform.health;
+package dev.corebank.base.health;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

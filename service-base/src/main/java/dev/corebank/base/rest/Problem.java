@@ -1,4 +1,4 @@
-package dev.corebank.platform.rest;
+package dev.corebank.base.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.corebank.platform.health;
+package dev.corebank.base.health;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,4 +1,4 @@
-package dev.corebank.platform.kafka;
+package dev.corebank.base.kafka;
 
 import java.util.Map;
 import java.util.TreeMap;

@@ -1,4 +1,4 @@
-package dev.corebank.platform.outbox;
+package dev.corebank.outbox;
 
 /**
  * The contract between appenders and the relay that keeps events of one aggregate in commit order.
