@@ -117,9 +117,7 @@ public final class LedgerBenchmark {
         int accounts = Integer.getInteger("accounts", 1_000);
         int commands = Integer.getInteger("commands", 100_000);
         int warmup = Integer.getInteger("warmup", 10_000);
-        Optional<Double> pgbenchTps = Optional.ofNullable(System.getProperty("pgbench.tps"))
-                .filter(value -> !value.isBlank())
-                .map(Double::valueOf);
+        Optional<Double> pgbenchTps = Figures.pgbenchTps();
         LocalStack stack = LocalStack.fromEnvironment()
                 .orElseThrow(() -> new IllegalStateException("run through bin/bench, which sets the local stack"));
         new LedgerBenchmark(stack).run(accounts, commands, warmup, pgbenchTps);

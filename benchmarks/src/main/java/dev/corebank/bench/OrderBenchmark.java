@@ -26,6 +26,9 @@ import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.HdrHistogram.Histogram;
+import static dev.corebank.bench.Figures.counts;
+import static dev.corebank.bench.Figures.millis;
+import static dev.corebank.bench.Figures.p99BySecond;
 
 /**
  * Measures orders end to end: {@code POST /orders} at fixed offered rates, open loop (see {@link OrderLoad}),
@@ -124,9 +127,7 @@ public final class OrderBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Optional<Double> pgbenchTps = Optional.ofNullable(System.getProperty("pgbench.tps"))
-                .filter(value -> !value.isBlank())
-                .map(Double::valueOf);
+        Optional<Double> pgbenchTps = Figures.pgbenchTps();
         int rate = Optional.ofNullable(Integer.getInteger("rate"))
                 .orElseGet(() -> (int) Math.max(1, Math.round(THROUGHPUT_STEP_OF_PGBENCH * pgbenchTps.orElseThrow(
                         () -> new IllegalStateException("no -Dpgbench.tps to derive the offered rate from: run through"
@@ -368,7 +369,7 @@ public final class OrderBenchmark {
                 millis(latency.getValueAtPercentile(50)), millis(latency.getValueAtPercentile(95)),
                 millis(latency.getValueAtPercentile(99)), millis(latency.getValueAtPercentile(99.9)),
                 millis(latency.getMaxValue()), latency.getTotalCount());
-        System.out.println("    p99 by second offered (ms): " + bySecond(result));
+        System.out.println("    p99 by second offered (ms): " + p99BySecond(result.bySecond()));
         System.out.printf("    intended start -> POST answered: p50 %.1f ms  p99 %.1f ms (%,d accepted);  cross-check,"
                         + " the events' placedAt -> confirmedAt: p50 %.1f ms  p99 %.1f ms%n",
                 millis(result.accept().getValueAtPercentile(50)), millis(result.accept().getValueAtPercentile(99)),
@@ -394,14 +395,6 @@ public final class OrderBenchmark {
                 result.drained()
                         ? String.format("drained %.2f s after", result.drainSeconds())
                         : String.format("%,d orders given up on at the drain limit", result.unfinished()));
-    }
-
-    private static String bySecond(Result result) {
-        return result.bySecond().stream()
-                .map(second -> second.getTotalCount() == 0
-                        ? "-"
-                        : String.format("%.0f", millis(second.getValueAtPercentile(99))))
-                .collect(Collectors.joining(" "));
     }
 
     private static void summary(List<Result> results, Settings settings) {
@@ -440,13 +433,4 @@ public final class OrderBenchmark {
                 String.format("%.2f x target", p99 / P99_TARGET_MILLIS));
     }
 
-    private static String counts(Map<String, Long> counts) {
-        return counts.isEmpty() ? "none" : counts.entrySet().stream()
-                .map(count -> String.format("%,d %s", count.getValue(), count.getKey()))
-                .collect(Collectors.joining(", "));
-    }
-
-    private static double millis(long nanos) {
-        return nanos / 1e6;
-    }
 }

@@ -37,6 +37,7 @@ import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import static dev.corebank.bench.Figures.millis;
 
 /**
  * Measures the outbox → relay → Kafka path with the packaged relay as a real process:
@@ -172,10 +173,6 @@ public final class RelayBenchmark {
 
     private static double seconds(long nanos) {
         return nanos / 1e9;
-    }
-
-    private static double millis(long nanos) {
-        return nanos / 1e6;
     }
 
     /** Reads the topic on its own thread; pairs each record with its commit time when measuring. */

@@ -18,9 +18,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
+import static dev.corebank.bench.Figures.counts;
+import static dev.corebank.bench.Figures.millis;
+import static dev.corebank.bench.Figures.p99BySecond;
 
 /**
  * Measures transfers end to end, as a client sees them: {@code POST /transfers} at fixed offered rates, open
@@ -121,9 +123,7 @@ public final class TransferBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Optional<Double> pgbenchTps = Optional.ofNullable(System.getProperty("pgbench.tps"))
-                .filter(value -> !value.isBlank())
-                .map(Double::valueOf);
+        Optional<Double> pgbenchTps = Figures.pgbenchTps();
         List<Step> steps = steps(pgbenchTps, Integer.getInteger("seconds", 30));
         Settings settings = new Settings(Integer.getInteger("accounts", 1_000),
                 Integer.getInteger("warmup.rate", Math.max(1, steps.get(0).rate() / 2)),
@@ -259,7 +259,7 @@ public final class TransferBenchmark {
                 millis(latency.getValueAtPercentile(50)), millis(latency.getValueAtPercentile(95)),
                 millis(latency.getValueAtPercentile(99)), millis(latency.getValueAtPercentile(99.9)),
                 millis(latency.getMaxValue()), latency.getTotalCount());
-        System.out.println("    p99 by second offered (ms): " + bySecond(result));
+        System.out.println("    p99 by second offered (ms): " + p99BySecond(result.bySecond()));
         System.out.printf("    not COMPLETED: %s; errors: %s%n", counts(result.outcomes()), counts(result.errors()));
         System.out.printf("    service's view (created_at -> ledger's posting): %,d COMPLETED, %,d other, %,d re-sent"
                         + " by the sweeper; p50 %.1f ms  p99 %.1f ms%n",
@@ -280,7 +280,7 @@ public final class TransferBenchmark {
             return;
         }
         Result settled = load.run(new Step("settle-in", step.rate(), seconds));
-        System.out.println(uncounted(settled) + "; p99 by second (ms): " + bySecond(settled));
+        System.out.println(uncounted(settled) + "; p99 by second (ms): " + p99BySecond(settled.bySecond()));
     }
 
     /** e.g. {@code warm-up: 400 transfers/s offered for 150 s, 400 completed/s, p99 12.3 ms (not counted)}. */
@@ -288,14 +288,6 @@ public final class TransferBenchmark {
         return String.format("%s: %,d transfers/s offered for %d s, %,.0f completed/s, p99 %.1f ms (not counted)",
                 result.step().label(), result.step().rate(), result.step().seconds(), result.completedPerSecond(),
                 millis(result.latency().getValueAtPercentile(99)));
-    }
-
-    private static String bySecond(Result result) {
-        return result.bySecond().stream()
-                .map(second -> second.getTotalCount() == 0
-                        ? "-"
-                        : String.format("%.0f", millis(second.getValueAtPercentile(99))))
-                .collect(Collectors.joining(" "));
     }
 
     private static void summary(List<Result> results, Optional<Double> pgbenchTps) {
@@ -326,13 +318,4 @@ public final class TransferBenchmark {
                 .orElse(results.get(0));
     }
 
-    private static String counts(Map<String, Long> counts) {
-        return counts.isEmpty() ? "none" : counts.entrySet().stream()
-                .map(count -> String.format("%,d %s", count.getValue(), count.getKey()))
-                .collect(Collectors.joining(", "));
-    }
-
-    private static double millis(long nanos) {
-        return nanos / 1e6;
-    }
 }
