@@ -1,11 +1,8 @@
 package dev.corebank.transfer;
 
+import dev.corebank.testing.BadInputContract.Case;
+import dev.corebank.testing.BadInputContract;
 import dev.corebank.testing.Tokens;
-import static io.restassured.RestAssured.given;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -15,10 +12,10 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import static io.restassured.RestAssured.given;
 
 /**
  * A corpus of bad requests: each gets a 4xx {@code application/problem+json} and writes nothing: no
@@ -114,16 +111,7 @@ class BadInputTest {
         corpus.add(new Case("wrong method", 405, () -> given().delete("/transfers/{id}", UUID.randomUUID())));
         corpus.add(new Case("unknown path", 404, () -> given().get("/transfers/{id}/refund", UUID.randomUUID())));
 
-        return corpus.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
-            Snapshot before = snapshot();
-            Response response = c.request().get();
-            assertEquals(c.status(), response.statusCode(), c.name() + ": " + response.asString());
-            assertTrue(response.contentType().startsWith("application/problem+json"), c.name() + ": " + response.contentType());
-            assertEquals(c.status(), response.jsonPath().getInt("status"), response.asString());
-            assertTrue(response.jsonPath().getString("type").startsWith("https://"), response.asString());
-            assertFalse(response.jsonPath().getString("detail").isBlank(), response.asString());
-            assertEquals(before, snapshot(), c.name() + " changed nothing");
-        }));
+        return BadInputContract.check(corpus, this::snapshot);
     }
 
     private RequestSpecification request() {
@@ -151,8 +139,6 @@ class BadInputTest {
                 redis.key().exists("corebank:ratelimit:client:sub:" + client));
     }
 
-    private record Case(String name, int status, Supplier<Response> request) {
-    }
 
     private record Snapshot(long transfers, long keys, long outbox, boolean accountBucket, boolean clientBucket) {
     }

@@ -1,21 +1,19 @@
 package dev.corebank.account.rest;
 
-import static io.restassured.RestAssured.given;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.corebank.account.LedgerTestSupport;
+import dev.corebank.testing.BadInputContract;
+import dev.corebank.testing.BadInputContract.Case;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import static io.restassured.RestAssured.given;
 
 /**
  * A corpus of bad requests: each gets a 4xx {@code application/problem+json} and changes nothing, checked
@@ -119,16 +117,7 @@ class BadInputTest {
         corpus.add(new Case("archive of the current month", 400, () -> given().queryParam("olderThanMonths", 0)
                 .post("/admin/partitions/archive")));
 
-        return corpus.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
-            Snapshot before = snapshot();
-            Response response = c.request().get();
-            assertEquals(c.status(), response.statusCode(), c.name() + ": " + response.asString());
-            assertTrue(response.contentType().startsWith("application/problem+json"), c.name() + ": " + response.contentType());
-            assertEquals(c.status(), response.jsonPath().getInt("status"), response.asString());
-            assertTrue(response.jsonPath().getString("type").startsWith("https://"), response.asString());
-            assertTrue(!response.jsonPath().getString("detail").isBlank(), response.asString());
-            assertEquals(before, snapshot(), c.name() + " changed nothing");
-        }));
+        return BadInputContract.check(corpus, this::snapshot);
     }
 
     private Response post(String path, String body) {
@@ -155,8 +144,6 @@ class BadInputTest {
                         account).getString("s"));
     }
 
-    private record Case(String name, int status, Supplier<Response> request) {
-    }
 
     private record Snapshot(long accounts, long movements, long entries, long commands, long outbox, long archived,
             String account) {
