@@ -58,7 +58,7 @@ import static dev.corebank.bench.Figures.p99BySecond;
  * Quarkus services, a broker and this client share two cores: order-saga-service's C2 compiler alone was still
  * taking 0.4 of a core five minutes into a run at 50 orders/s, so a fixed short warm-up measured the compilers
  * rather than the code, and its p99 came from whatever the compiler queue held. With the defaults the whole run,
- * pgbench included, takes six to ten minutes.
+ * pgbench included, takes about ten minutes.
  *
  * <p>The primary latency is the client's: intended start → OrderConfirmed read by the benchmark's consumer. The
  * events' own {@code placedAt → confirmedAt} is printed beside it as a cross-check, and so are the legs of that
@@ -222,8 +222,9 @@ public final class OrderBenchmark {
                     100 * jitShare, 100 * warmup.jitShare());
         } while (jitShare > warmup.jitShare() && elapsed + warmup.seconds() <= warmup.maxSeconds());
         System.out.printf(jitShare > warmup.jitShare()
-                        ? "warm-up stopped at its limit after %d s, compilers still busy: the steps below pay for them%n"
-                        : "warmed up in %d s%n", elapsed);
+                        ? "warm-up stopped at its limit after %d s, the compilers still at %.1f %%: each step's CPU line"
+                                + " says what its JIT took%n"
+                        : "warmed up in %d s (compilers at %.1f %%)%n", elapsed, 100 * jitShare);
     }
 
     /** The legs of {@link #LEGS} for the orders placed during {@code result}'s span, or why there are none. */
