@@ -80,11 +80,14 @@ public class SourcePools {
                 .setPassword(config.password().orElse(""))
                 .setConnectTimeout((int) config.healthTimeout().toMillis())
                 .setPipeliningLimit(16)
-                // The relay runs the same few statements all day: each connection parses them once, and
-                // plans them per call for their actual cursors, as the services do (a generic plan made while
-                // the outbox was nearly empty would be kept long after it stopped fitting).
+                // The relay runs the same few statements all day: each connection parses and plans them once.
+                // Planned per call, the batch read (a lateral index scan per lane across the outbox's day
+                // partitions) took five times longer to plan than to run: 2.6 s of planning against 0.5 s of
+                // execution for 5,500 reads at 50 orders/s. Its generic plan is the same index scans whatever
+                // the cursors, partitions are pruned when it runs (created_at), and an ANALYZE of the outbox
+                // makes it plan again with the new statistics.
                 .setCachePreparedStatements(true)
-                .addProperty("plan_cache_mode", "force_custom_plan")
+                .addProperty("plan_cache_mode", "force_generic_plan")
                 .addProperty("application_name", APPLICATION_NAME);
     }
 
