@@ -48,14 +48,16 @@ public class OrderReadModel {
         return putAll(List.of(order));
     }
 
-    /** Stores each of {@code written} that is newer than Redis's copy. Never fails: Redis is only a cache. */
+    /**
+     * Stores each of {@code written} that is newer than Redis's copy, each write on its own. Never fails: Redis
+     * is only a cache.
+     */
     public Uni<Void> putAll(List<Order> written) {
         if (written.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return orders.putAll(written)
-                .replaceWithVoid()
-                .onFailure().invoke(e -> LOG.debugf("could not cache %d order(s) (%s)", written.size(), e.getMessage()))
-                .onFailure().recoverWithNull();
+        return orders.putEach(written,
+                        (order, e) -> LOG.debugf("could not cache order %s (%s)", order.id(), e.getMessage()))
+                .replaceWithVoid();
     }
 }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
@@ -76,10 +77,27 @@ public final class VersionedHashes<T> {
                 .map(reply -> reply.toLong() == 1L);
     }
 
-    /** Puts each document (if newer), a bounded number at a time; returns how many were newer and stored. */
+    /**
+     * Puts each document (if newer), a bounded number at a time; returns how many were newer and stored. Fails
+     * with the first write that fails.
+     */
     public Uni<Long> putAll(Collection<T> documents) {
+        return write(documents, this::put);
+    }
+
+    /**
+     * As {@link #putAll}, but each write stands alone: one that fails is handed to {@code onFailure}, counts as
+     * not stored, and stops none of the others.
+     */
+    public Uni<Long> putEach(Collection<T> documents, BiConsumer<T, Throwable> onFailure) {
+        return write(documents, document -> put(document)
+                .onFailure().invoke(e -> onFailure.accept(document, e))
+                .onFailure().recoverWithItem(false));
+    }
+
+    private Uni<Long> write(Collection<T> documents, Function<T, Uni<Boolean>> put) {
         return Multi.createFrom().iterable(documents)
-                .onItem().transformToUni(this::put).merge(CONCURRENT_WRITES)
+                .onItem().transformToUni(put::apply).merge(CONCURRENT_WRITES)
                 .filter(Boolean::booleanValue)
                 .collect().with(Collectors.counting());
     }
