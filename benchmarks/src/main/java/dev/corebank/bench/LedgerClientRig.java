@@ -66,7 +66,7 @@ final class LedgerClientRig implements AutoCloseable {
         AccountServiceProcess.Names ledgerNames = AccountServiceProcess.Names.of(RunId.VALUE);
         LedgerClientProcess.Names names = LedgerClientProcess.Names.of(kind, RunId.VALUE, ledgerNames);
         Map<String, Path> logs = new LinkedHashMap<>();
-        for (String process : List.of("account-service", kind.module(), "relay")) {
+        for (String process : processes(kind)) {
             logs.put(process, log(kind, process));
         }
         List<String> topics = new ArrayList<>(ledgerNames.topics());
@@ -104,6 +104,11 @@ final class LedgerClientRig implements AutoCloseable {
         }
     }
 
+    /** The names of the processes under test, in logs and in {@link #cpu()}'s figures. */
+    List<String> processes() {
+        return processes(kind);
+    }
+
     /** The CPU of the three processes under test and of this client, as {@link CpuAccount} names them. */
     CpuAccount cpu() {
         return new CpuAccount(Map.entry(kind.module(), service.pid()),
@@ -138,6 +143,10 @@ final class LedgerClientRig implements AutoCloseable {
         if (first != null) {
             throw first;
         }
+    }
+
+    private static List<String> processes(LedgerClientProcess.Service kind) {
+        return List.of("account-service", kind.module(), "relay");
     }
 
     private static Path log(LedgerClientProcess.Service kind, String process) {

@@ -84,8 +84,6 @@ public final class OrderBenchmark {
     private static final double THROUGHPUT_TARGET_OF_PGBENCH = 0.3;
     private static final double HOT_TARGET_OF_SPREAD = 0.8;
     private static final double P99_TARGET_MILLIS = 150;
-    /** The JVMs whose compilers the warm-up waits for. */
-    private static final List<String> SERVICES = List.of("order-saga-service", "account-service", "relay");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     // Where one step's confirmed orders spent their time inside the service, from its saga log: placed (stock
@@ -191,7 +189,7 @@ public final class OrderBenchmark {
                 rig.names.ownEvents())) {
             // The first scrape of each /q/metrics (and the client's first use of its HTTP client) runs cold
             // code under load: here it is paid in the warm-up, not in the first step.
-            warmUp(load, cost, spread, settings);
+            warmUp(load, cost, rig.processes(), spread, settings);
             List<Result> results = new ArrayList<>();
             for (Step step : steps) {
                 settleIn(load, step, settings.settleSeconds());
@@ -206,8 +204,9 @@ public final class OrderBenchmark {
         }
     }
 
-    /** Warm-up rounds, each printed, until the services' compilers have (nearly) nothing left to do. */
-    private static void warmUp(OrderLoad load, StepCost cost, List<String> spread, Settings settings) throws Exception {
+    /** Warm-up rounds, each printed, until the compilers of {@code services} have (nearly) nothing left to do. */
+    private static void warmUp(OrderLoad load, StepCost cost, List<String> services, List<String> spread,
+            Settings settings) throws Exception {
         Warmup warmup = settings.warmup();
         int elapsed = 0;
         double jitShare;
@@ -215,7 +214,7 @@ public final class OrderBenchmark {
             StepCost.Measured<Result> warmed = cost.measure(() -> load.run(new Step("warm-up", warmup.rate(),
                     warmup.seconds(), spread), true, settings.drainLimit()), Result::confirmed);
             elapsed += warmup.seconds();
-            jitShare = warmed.jitShare(SERVICES);
+            jitShare = warmed.jitShare(services);
             System.out.println(uncounted(warmed.result()));
             warmed.print();
             System.out.printf("    the services' JIT compilers took %.1f %% of their CPU (go on above %.1f %%)%n",

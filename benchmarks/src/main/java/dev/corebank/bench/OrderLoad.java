@@ -65,10 +65,6 @@ final class OrderLoad implements AutoCloseable {
      * drawn uniformly from {@code skus}.
      */
     record Step(String label, int rate, int seconds, List<String> skus) {
-
-        long requests() {
-            return (long) rate * seconds;
-        }
     }
 
     /**

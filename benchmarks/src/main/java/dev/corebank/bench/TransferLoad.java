@@ -40,10 +40,6 @@ final class TransferLoad implements AutoCloseable {
 
     /** One step of offered load: {@code rate} transfers per second for {@code seconds}. */
     record Step(String label, int rate, int seconds) {
-
-        long requests() {
-            return (long) rate * seconds;
-        }
     }
 
     /**

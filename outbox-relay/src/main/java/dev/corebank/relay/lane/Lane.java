@@ -2,7 +2,6 @@ package dev.corebank.relay.lane;
 
 import dev.corebank.outbox.OutboxLanes;
 
-
 /**
  * One lane of one source as this relay instance sees it: whether it holds the lane's owner lock, the last
  * sequence it knows to be on the broker, the last one written back to the source, and whether rows may be

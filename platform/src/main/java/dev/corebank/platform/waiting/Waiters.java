@@ -8,7 +8,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import org.jboss.logging.Logger;
 
 /**
  * Requests on this replica that wait ({@code Prefer: wait}) for something to finish, keyed by its id, each to be
@@ -18,8 +17,6 @@ import org.jboss.logging.Logger;
  * the LISTEN connection was away costs latency, never a wrong answer.
  */
 public final class Waiters<T> {
-
-    private static final Logger LOG = Logger.getLogger(Waiters.class);
 
     private final Map<UUID, CompletableFuture<T>> waiting = new ConcurrentHashMap<>();
     private final String channel;
