@@ -106,6 +106,11 @@ public final class OrderBenchmark {
                    percentile_cont(0.5) WITHIN GROUP (ORDER BY capture_ms) AS capture_p50,
                    percentile_cont(0.99) WITHIN GROUP (ORDER BY capture_ms) AS capture_p99
             FROM legs""";
+    private static final String UNMATCHED = """
+            SELECT o.status, r.key, r.created_at::text AS claimed, o.created_at::text AS created,
+                   o.updated_at::text AS changed
+            FROM orders o LEFT JOIN order_requests r ON r.order_id = o.id
+            WHERE o.id = ?""";
     private static final String STATUSES = "SELECT status, count(*) AS n FROM orders GROUP BY status ORDER BY status";
     private static final String SHELVES = "SELECT sum(stock) AS stock, sum(reserved) AS reserved FROM products";
 
@@ -216,6 +221,7 @@ public final class OrderBenchmark {
             elapsed += warmup.seconds();
             jitShare = warmed.jitShare(services);
             System.out.println(uncounted(warmed.result()));
+            printStillOpen(warmed.result());
             warmed.print();
             System.out.printf("    the services' JIT compilers took %.1f %% of their CPU (go on above %.1f %%)%n",
                     100 * jitShare, 100 * warmup.jitShare());
@@ -329,6 +335,23 @@ public final class OrderBenchmark {
                 received, confirmed, PRICE, confirmed * PRICE);
         System.out.printf("check: order events read twice for one order %,d; events read for orders the client had"
                 + " given up on at a drain limit, or never learned the id of, %,d%n", load.duplicates(), load.unmatched());
+        for (UUID id : load.unmatchedIds(3)) {
+            System.out.println("      " + unmatched(db, id));
+        }
+    }
+
+    /** An order whose event the client read without knowing it (or after giving up on it): when it was asked for and made. */
+    private static String unmatched(Connection db, UUID id) throws SQLException {
+        try (PreparedStatement query = db.prepareStatement(UNMATCHED)) {
+            query.setObject(1, id);
+            try (ResultSet rs = query.executeQuery()) {
+                return rs.next()
+                        ? String.format("order %s %s: key %s claimed %s, order created %s, last changed %s", id,
+                                rs.getString("status"), rs.getString("key"), rs.getString("claimed"),
+                                rs.getString("created"), rs.getString("changed"))
+                        : "order " + id + ": not in the database";
+            }
+        }
     }
 
     private static Map<String, Long> statuses(Connection db) throws SQLException {
@@ -380,10 +403,17 @@ public final class OrderBenchmark {
                 millis(result.lastHop().getValueAtPercentile(99)));
         System.out.printf("    not confirmed: %s; errors: %s%n", counts(result.outcomes()), counts(result.errors()));
         result.errorSamples().forEach((error, body) -> System.out.printf("    first %s: %s%n", error, body));
-        if (!result.stillOpen().isEmpty()) {
-            System.out.printf("    orders still open at the drain limit, GET /orders/{id} of up to 200: %s%n",
-                    counts(result.stillOpen()));
+        printStillOpen(result);
+    }
+
+    /** The orders given up on at the drain limit, by the status the service gives them, and a few in full. */
+    private static void printStillOpen(Result result) {
+        if (result.stillOpen().isEmpty()) {
+            return;
         }
+        System.out.printf("    orders still open at the drain limit, GET /orders/{id} of up to 200: %s%n",
+                counts(result.stillOpen().statuses()));
+        result.stillOpen().samples().forEach(sample -> System.out.println("      " + sample));
     }
 
     /** e.g. {@code warm-up: 400 orders/s offered for 45 s, OrderConfirmed read 400/s, p99 12.3 ms; ... (not counted)}. */

@@ -57,6 +57,8 @@ final class OrderLoad implements AutoCloseable {
     private static final String AUTHORIZATION = Tokens.bearer(Tokens.mint("bench", "teller", "operator"));
     /** How many orders still open at the drain limit are looked up with {@code GET /orders/{id}}, at most. */
     private static final int LOOKED_UP = 200;
+    /** How many of those are shown with their saga log, which says the step they waited in. */
+    private static final int SHOWN = 3;
     private static final String CONFIRMED = "OrderConfirmed";
     private static final String CANCELLED = "OrderCancelled";
 
@@ -85,7 +87,7 @@ final class OrderLoad implements AutoCloseable {
             long productsConfirmedInWindow, Histogram latency, Histogram accept, Histogram serviceLatency,
             Histogram lastHop, List<Histogram> bySecond,
             Map<String, Long> outcomes, Map<String, Long> errors, Map<String, String> errorSamples, long unfinished,
-            long dropped, Map<String, Long> stillOpen, double drainSeconds, Instant from, Instant to) {
+            long dropped, StillOpen stillOpen, double drainSeconds, Instant from, Instant to) {
 
         double sendRate() {
             return sentInWindow / (double) step.seconds();
@@ -111,6 +113,19 @@ final class OrderLoad implements AutoCloseable {
 
         boolean drained() {
             return unfinished == 0;
+        }
+    }
+
+    /**
+     * Orders still open at a drain limit as the service reports them: how many are in each status (of up to
+     * {@value #LOOKED_UP}), and the first {@value #SHOWN} with their saga log ({@code id STATUS: STEP status at, ...}).
+     */
+    record StillOpen(Map<String, Long> statuses, List<String> samples) {
+
+        static final StillOpen NONE = new StillOpen(Map.of(), List.of());
+
+        boolean isEmpty() {
+            return statuses.isEmpty();
         }
     }
 
@@ -174,11 +189,11 @@ final class OrderLoad implements AutoCloseable {
         long confirmedInWindow = confirmedSeen.sum() - confirmedBefore;
         long ownInWindow = confirmedOf(step.skus()) - ownBefore;
         if (!drain) {
-            return tally.result(step, confirmedInWindow, ownInWindow, 0, Map.of(), Double.NaN, from, Instant.now());
+            return tally.result(step, confirmedInWindow, ownInWindow, 0, StillOpen.NONE, Double.NaN, from, Instant.now());
         }
         double drainSeconds = tally.awaitDrained(drainLimit);
         long dropped = 0;
-        Map<String, Long> stillOpen = Map.of();
+        StillOpen stillOpen = StillOpen.NONE;
         if (Double.isNaN(drainSeconds)) {
             // Orders of an overloaded step still queued here would otherwise load the next step.
             dropped = loop.dropQueued(tally);
@@ -211,6 +226,13 @@ final class OrderLoad implements AutoCloseable {
     long unmatched() {
         synchronized (awaiting) {
             return early.size();
+        }
+    }
+
+    /** Up to {@code max} of the {@link #unmatched} orders' ids. */
+    List<UUID> unmatchedIds(int max) {
+        synchronized (awaiting) {
+            return early.keySet().stream().limit(max).toList();
         }
     }
 
@@ -387,22 +409,40 @@ final class OrderLoad implements AutoCloseable {
         return abandoned;
     }
 
-    /** The status the service gives each of (up to {@value #LOOKED_UP} of) {@code ids}, counted. */
-    private Map<String, Long> lookUp(List<UUID> ids) {
+    /** The status the service gives each of (up to {@value #LOOKED_UP} of) {@code ids}, counted; the first few in full. */
+    private StillOpen lookUp(List<UUID> ids) {
         Map<String, Long> statuses = new TreeMap<>();
+        List<String> samples = new ArrayList<>();
         for (UUID id : ids.subList(0, Math.min(LOOKED_UP, ids.size()))) {
             String status;
             try {
                 Reply reply = loop.exchange(get(id), null).get(REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-                status = reply.status() == 200
-                        ? JSON.readTree(reply.body()).path("status").asText("?")
-                        : "HTTP " + reply.status();
+                if (reply.status() == 200) {
+                    JsonNode order = JSON.readTree(reply.body());
+                    status = order.path("status").asText("?");
+                    if (samples.size() < SHOWN) {
+                        samples.add(id + " " + status + ": " + sagaLog(order.path("steps")));
+                    }
+                } else {
+                    status = "HTTP " + reply.status();
+                }
             } catch (Exception e) {
                 status = e.getClass().getSimpleName();
             }
             statuses.merge(status, 1L, Long::sum);
         }
-        return statuses;
+        return new StillOpen(statuses, samples);
+    }
+
+    /** {@code PLACE_HOLD SENT 12:00:01.234Z, ...}: each step of an order's saga log with its time of day. */
+    private static String sagaLog(JsonNode steps) {
+        List<String> entries = new ArrayList<>();
+        steps.forEach(step -> {
+            String at = step.path("at").asText("");
+            entries.add(step.path("name").asText("?") + " " + step.path("status").asText("?") + " "
+                    + (at.indexOf('T') >= 0 ? at.substring(at.indexOf('T') + 1) : at));
+        });
+        return String.join(", ", entries);
     }
 
     /** One step's counts, filled in by the clock, the HTTP client's threads and the consumer. */
@@ -447,7 +487,7 @@ final class OrderLoad implements AutoCloseable {
         }
 
         Result result(Step step, long allConfirmedInWindow, long productsConfirmedInWindow, long dropped,
-                Map<String, Long> stillOpen, double drainSeconds, Instant from, Instant to) {
+                StillOpen stillOpen, double drainSeconds, Instant from, Instant to) {
             return new Result(step, sentInWindow.sum(), late.sum(), succeededInWindow.sum(), allConfirmedInWindow,
                     productsConfirmedInWindow, latency.copy(), accept.copy(), serviceLatency.copy(), lastHop.copy(),
                     bySecondCopy(), sums(outcomes), sums(errors), new TreeMap<>(errorSamples), unfinished.get(), dropped,
