@@ -385,8 +385,8 @@ public final class OrderBenchmark {
                 result.productsConfirmedPerSecond(), result.allConfirmedPerSecond(), result.confirmedPerSecond(),
                 result.drained()
                         ? String.format("backlog drained %.2f s after", result.drainSeconds())
-                        : String.format("backlog NOT drained: %,d orders still open, %,d of them never sent",
-                                result.unfinished(), result.dropped()));
+                        : String.format("backlog NOT drained: %,d orders still open, %,d of them never sent, %,d"
+                                + " sent and not answered", result.unfinished(), result.dropped(), unanswered(result)));
         System.out.printf("    intended start -> OrderConfirmed read: p50 %.1f ms  p95 %.1f ms  p99 %.1f ms  p99.9 %.1f ms"
                         + "  max %.1f ms (%,d orders)%n",
                 millis(latency.getValueAtPercentile(50)), millis(latency.getValueAtPercentile(95)),
@@ -404,6 +404,11 @@ public final class OrderBenchmark {
         System.out.printf("    not confirmed: %s; errors: %s%n", counts(result.outcomes()), counts(result.errors()));
         result.errorSamples().forEach((error, body) -> System.out.printf("    first %s: %s%n", error, body));
         printStillOpen(result);
+    }
+
+    /** Orders given up on at the drain limit whose POST had been sent but not answered: the client has no id for them. */
+    private static long unanswered(Result result) {
+        return result.unfinished() - result.dropped() - result.stillOpen().answered();
     }
 
     /** The orders given up on at the drain limit, by the status the service gives them, and a few in full. */
@@ -424,7 +429,9 @@ public final class OrderBenchmark {
                 millis(result.latency().getValueAtPercentile(99)), counts(result.outcomes()), counts(result.errors()),
                 result.drained()
                         ? String.format("drained %.2f s after", result.drainSeconds())
-                        : String.format("%,d orders given up on at the drain limit", result.unfinished()));
+                        : String.format("%,d orders given up on at the drain limit (%,d never sent, %,d sent and not"
+                                + " answered)", result.unfinished(), result.dropped(),
+                                unanswered(result)));
     }
 
     private static void summary(List<Result> results, Settings settings) {

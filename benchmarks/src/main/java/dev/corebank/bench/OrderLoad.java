@@ -117,12 +117,13 @@ final class OrderLoad implements AutoCloseable {
     }
 
     /**
-     * Orders still open at a drain limit as the service reports them: how many are in each status (of up to
-     * {@value #LOOKED_UP}), and the first {@value #SHOWN} with their saga log ({@code id STATUS: STEP status at, ...}).
+     * Orders still open at a drain limit whose POST was answered ({@code answered} of them, the others' POSTs were
+     * not), as the service reports them: how many are in each status (of up to {@value #LOOKED_UP}), and the first
+     * {@value #SHOWN} with their saga log ({@code id STATUS: STEP status at, ...}).
      */
-    record StillOpen(Map<String, Long> statuses, List<String> samples) {
+    record StillOpen(int answered, Map<String, Long> statuses, List<String> samples) {
 
-        static final StillOpen NONE = new StillOpen(Map.of(), List.of());
+        static final StillOpen NONE = new StillOpen(0, Map.of(), List.of());
 
         boolean isEmpty() {
             return statuses.isEmpty();
@@ -431,7 +432,7 @@ final class OrderLoad implements AutoCloseable {
             }
             statuses.merge(status, 1L, Long::sum);
         }
-        return new StillOpen(statuses, samples);
+        return new StillOpen(ids.size(), statuses, samples);
     }
 
     /** {@code PLACE_HOLD SENT 12:00:01.234Z, ...}: each step of an order's saga log with its time of day. */
