@@ -205,6 +205,7 @@ public final class OrderBenchmark {
                 results.add(measured.result());
             }
             checks(rig.db, rig.ledger, merchant, merchantOpening, stockAtStart, load);
+            answers(rig.service.url(), load);
             summary(results, settings);
         }
     }
@@ -338,6 +339,20 @@ public final class OrderBenchmark {
         for (UUID id : load.unmatchedIds(3)) {
             System.out.println("      " + unmatched(db, id));
         }
+    }
+
+    /**
+     * The POSTs the service finished answering (its {@code http_server_requests} count) against those this client
+     * received an answer to: more there than here means answers written but never received.
+     */
+    private static void answers(String serviceUrl, OrderLoad load) {
+        double answered = StageBatches.scrape(serviceUrl).entrySet().stream()
+                .filter(series -> series.getKey().startsWith("http_server_requests_seconds_count{")
+                        && series.getKey().contains("method=\"POST\"") && series.getKey().contains("uri=\"/orders\""))
+                .mapToDouble(Map.Entry::getValue)
+                .sum();
+        System.out.printf("check: POST /orders answered %,.0f times by the service's count, %,d answers received by this"
+                + " client (%,d failed without one)%n", answered, load.postsAnswered(), load.postsFailed());
     }
 
     /** An order whose event the client read without knowing it (or after giving up on it): when it was asked for and made. */

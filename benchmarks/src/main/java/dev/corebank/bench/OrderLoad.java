@@ -154,6 +154,8 @@ final class OrderLoad implements AutoCloseable {
     // Pairs each accepted order with its event, whichever arrives first; guarded by itself.
     private final Map<UUID, Offered> awaiting = new HashMap<>();
     private final Map<UUID, Ending> early = new HashMap<>();
+    private final LongAdder postsAnswered = new LongAdder();
+    private final LongAdder postsFailed = new LongAdder();
     private final Set<UUID> ended = new HashSet<>();
     private long duplicates;
 
@@ -230,6 +232,16 @@ final class OrderLoad implements AutoCloseable {
         }
     }
 
+    /** POSTs this client got an answer to, whatever its status, over the whole run. */
+    long postsAnswered() {
+        return postsAnswered.sum();
+    }
+
+    /** POSTs that failed without an answer (connection closed, timed out), over the whole run. */
+    long postsFailed() {
+        return postsFailed.sum();
+    }
+
     /** Up to {@code max} of the {@link #unmatched} orders' ids. */
     List<UUID> unmatchedIds(int max) {
         synchronized (awaiting) {
@@ -252,6 +264,7 @@ final class OrderLoad implements AutoCloseable {
         return loop.exchange(post(), body(sku))
                 .handle((reply, failure) -> {
                     long answeredAt = System.nanoTime();
+                    (failure == null ? postsAnswered : postsFailed).increment();
                     if (failure != null) {
                         order.tally().failed(OpenLoop.failure(failure), null);
                     } else {

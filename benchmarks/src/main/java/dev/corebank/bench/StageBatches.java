@@ -68,7 +68,7 @@ final class StageBatches {
     }
 
     /** Every sample line of a Prometheus text page, by series (name and labels); empty on failure. */
-    private static Map<String, Double> scrape(String url) {
+    static Map<String, Double> scrape(String url) {
         Map<String, Double> metrics = new HashMap<>();
         try {
             HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/q/metrics"))
