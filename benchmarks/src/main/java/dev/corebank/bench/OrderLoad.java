@@ -454,7 +454,7 @@ final class OrderLoad implements AutoCloseable {
         steps.forEach(step -> {
             String at = step.path("at").asText("");
             entries.add(step.path("name").asText("?") + " " + step.path("status").asText("?") + " "
-                    + (at.indexOf('T') >= 0 ? at.substring(at.indexOf('T') + 1) : at));
+                    + at.substring(at.indexOf('T') + 1));
         });
         return String.join(", ", entries);
     }

@@ -21,8 +21,7 @@ class FrontDoorTest {
 
     @Test
     void every_relative_link_of_readme_and_docs_resolves() {
-        Repository.Output out = Repository.run(Repository.ROOT, List.of("python3", "bin/check-links"),
-                "install python3 (apt-get install python3)");
+        Repository.Output out = checkLinks();
         assertEquals(0, out.exitCode(), out.stdout() + out.stderr());
     }
 
@@ -31,12 +30,16 @@ class FrontDoorTest {
         var page = Files.createTempFile(Repository.ROOT.resolve("docs"), "front-door-check-", ".md");
         try {
             Files.writeString(page, "[gone](no-such-file.md)\n");
-            Repository.Output out = Repository.run(Repository.ROOT, List.of("python3", "bin/check-links"),
-                    "install python3 (apt-get install python3)");
+            Repository.Output out = checkLinks();
             assertEquals(1, out.exitCode(), out.stdout() + out.stderr());
             assertTrue(out.stdout().contains("no-such-file.md"), out.stdout());
         } finally {
             Files.deleteIfExists(page);
         }
+    }
+
+    private static Repository.Output checkLinks() {
+        return Repository.run(Repository.ROOT, List.of("python3", "bin/check-links"),
+                "install python3 (apt-get install python3)");
     }
 }
