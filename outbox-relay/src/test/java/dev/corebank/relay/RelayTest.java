@@ -47,6 +47,7 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** One relay in this JVM, one source, the real broker: what a consumer receives, and what operators see. */
@@ -204,6 +205,12 @@ class RelayTest {
                 .body(matchesPattern("(?s).*relay_events_refused_total\\{source=\"accounts\",} [1-9].*"));
     }
 
+    // Not run: the fault below does not fault. Kafka 4.1 (this stack's broker, with eligible leader replicas)
+    // acknowledges acks=all writes to a replication-factor-1 topic that asks for 2 in-sync replicas (probed: acked
+    // in 71 ms), so no lane is ever refused here. This broker has no authorizer and creates missing topics, so
+    // the test needs another refusal the relay retries (an ACL on a broker with one, or auto-creation off) before
+    // it can run; BatchOutcomeTest covers which lanes are blamed, held and moved on.
+    @Disabled("needs a broker that refuses one topic's writes; see the comment above")
     @Test
     void a_lane_the_broker_keeps_refusing_is_reported_and_retried_alone_while_other_lanes_flow_and_drains_once_fixed()
             throws Exception {
