@@ -47,7 +47,6 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** One relay in this JVM, one source, the real broker: what a consumer receives, and what operators see. */
@@ -205,17 +204,12 @@ class RelayTest {
                 .body(matchesPattern("(?s).*relay_events_refused_total\\{source=\"accounts\",} [1-9].*"));
     }
 
-    // Not run: the fault below does not fault. Kafka 4.1 (this stack's broker, with eligible leader replicas)
-    // acknowledges acks=all writes to a replication-factor-1 topic that asks for 2 in-sync replicas (probed: acked
-    // in 71 ms), so no lane is ever refused here. This broker has no authorizer and creates missing topics, so
-    // the test needs another refusal the relay retries (an ACL on a broker with one, or auto-creation off) before
-    // it can run; BatchOutcomeTest covers which lanes are blamed, held and moved on.
-    @Disabled("needs a broker that refuses one topic's writes; see the comment above")
     @Test
     void a_lane_the_broker_keeps_refusing_is_reported_and_retried_alone_while_other_lanes_flow_and_drains_once_fixed()
             throws Exception {
-        // A topic that refuses every write for a reason a retry may cure, as a missing topic or an ACL does: acks=all
-        // with more in-sync replicas required than the topic has.
+        // A topic that refuses every write until an operator changes it, as an ACL or a topic missing where
+        // auto-creation is off would (this broker has no authorizer and creates topics): it accepts no timestamp
+        // older than the broker's clock, and a record's is taken at send, at least the producer's linger earlier.
         String refusing = "relay-test-" + runId + "-refusing-" + UUID.randomUUID();
         String flowing = "relay-test-" + runId + "-" + UUID.randomUUID();
         String stuckAggregate = "acc-" + UUID.randomUUID();
@@ -225,14 +219,14 @@ class RelayTest {
             otherAggregate = "acc-" + UUID.randomUUID();
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(refusing, 1, (short) 1).configs(Map.of("min.insync.replicas", "2"))))
+            admin.createTopics(List.of(new NewTopic(refusing, 1, (short) 1)
+                            .configs(Map.of("message.timestamp.before.max.ms", "0"))))
                     .all().get(30, TimeUnit.SECONDS);
             try {
                 Event stuck = new Event(refusing, stuckAggregate, new AccountOpened(stuckAggregate, 1));
                 append(List.of(stuck));
 
-                // The first refusal comes at the producer's delivery timeout (30 s).
-                await().alias("lane " + stuckLane + " listed as failing").atMost(Duration.ofSeconds(90))
+                await().alias("lane " + stuckLane + " listed as failing").atMost(WAIT)
                         .untilAsserted(() -> given().when().get("/relay/status").then().statusCode(200)
                                 .body("sources.find { it.name == 'accounts' }.failingLanes.lane", hasItem(stuckLane)));
                 String lane = "lane=\"" + stuckLane + "\",source=\"accounts\"";
@@ -255,13 +249,13 @@ class RelayTest {
                                 + " }.lastError", notNullValue());
             } finally {
                 admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, refusing), List.of(
-                        new AlterConfigOp(new ConfigEntry("min.insync.replicas", "1"), AlterConfigOp.OpType.SET))))
+                        new AlterConfigOp(new ConfigEntry("message.timestamp.before.max.ms", null),
+                                AlterConfigOp.OpType.DELETE))))
                         .all().get(30, TimeUnit.SECONDS);
             }
         }
 
-        List<ConsumerRecord<String, String>> drained = TopicReader.read(bootstrap, refusing, refusing, 1,
-                Duration.ofSeconds(90));
+        List<ConsumerRecord<String, String>> drained = TopicReader.read(bootstrap, refusing, refusing, 1, WAIT);
         assertEquals(stuckAggregate, drained.get(0).key(), "once the broker takes it, the lane drains");
         await().alias("lane " + stuckLane + " no longer failing").atMost(WAIT)
                 .untilAsserted(() -> given().when().get("/relay/status").then()
