@@ -1,5 +1,6 @@
 package dev.corebank.base.db;
 
+import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.core.impl.NoStackTraceTimeoutException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
@@ -25,8 +26,11 @@ public final class DatabaseFailures {
             return state.startsWith("08") || state.startsWith("57P") || state.equals("40001") || state.equals("40P01");
         }
         // SocketException covers a refused connection (ConnectException) and one the server reset in mid-request,
-        // as a PostgreSQL shutting down does to the statements it was running.
-        return failure instanceof SocketException || failure instanceof ClosedConnectionException;
+        // as a PostgreSQL shutting down does to the statements it was running. A statement sent on a connection
+        // that closed under it fails with nothing but Vert.x's bare message.
+        return failure instanceof SocketException || failure instanceof ClosedConnectionException
+                || failure instanceof NoStackTraceThrowable
+                        && String.valueOf(failure.getMessage()).startsWith("Connection is not active now");
     }
 
     /**

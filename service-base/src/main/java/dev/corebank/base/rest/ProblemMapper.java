@@ -102,8 +102,9 @@ public class ProblemMapper {
     @ServerExceptionMapper(priority = 10_000)
     public RestResponse<Problem> unexpected(Throwable e, UriInfo uri) {
         if (DatabaseFailures.unavailableAnywhere(e)) {
-            // Not a bug, and not the client's fault: the same request will go through once the database is back.
-            LOG.warnf("request refused while the database is unavailable: %s", e);
+            // Not a bug, and not the client's fault: the same request will go through once the database is back. One
+            // line per refused request would flood the log during an outage that readiness already reports.
+            LOG.debugf("request refused while the database is unavailable: %s", e);
             return unavailable(Problem.of("database-unavailable", "Service unavailable", 503,
                     "the database is not answering; retry after the Retry-After seconds, with the same Idempotency-Key "
                             + "if the request had one"), uri);

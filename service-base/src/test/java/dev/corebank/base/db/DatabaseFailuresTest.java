@@ -3,6 +3,7 @@ package dev.corebank.base.db;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.core.impl.NoStackTraceTimeoutException;
 import io.vertx.pgclient.PgException;
 import java.net.ConnectException;
@@ -19,6 +20,9 @@ class DatabaseFailuresTest {
         assertTrue(DatabaseFailures.transientFailure(new PgException("deadlock detected", "ERROR", "40P01", null)));
         assertTrue(DatabaseFailures.transientFailure(new ConnectException("Connection refused")));
         assertTrue(DatabaseFailures.transientFailure(new SocketException("Connection reset")));
+        assertTrue(DatabaseFailures.transientFailure(
+                new NoStackTraceThrowable("Connection is not active now, current status: CLOSED")));
+        assertFalse(DatabaseFailures.transientFailure(new NoStackTraceThrowable("something else")));
         assertFalse(DatabaseFailures.transientFailure(new PgException("relation does not exist", "ERROR", "42P01", null)));
         assertFalse(DatabaseFailures.transientFailure(new IllegalStateException("cannot digest")));
     }
