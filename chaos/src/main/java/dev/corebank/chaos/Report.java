@@ -305,7 +305,9 @@ final class Report {
                       plugins: {title: {display: true, text: title}, annotation: {annotations: fault}},
                       scales: {
                         x: {type: 'linear', min: 0, max: seconds.length, title: {display: true, text: 'seconds since the load started'}},
-                        y: {type: logarithmic ? 'logarithmic' : 'linear', beginAtZero: !logarithmic, title: {display: true, text: yTitle}}
+                        // One width for every y axis, so the three charts' seconds line up under each other.
+                        y: {type: logarithmic ? 'logarithmic' : 'linear', beginAtZero: !logarithmic, title: {display: true, text: yTitle},
+                          afterFit: axis => { axis.width = 70; }}
                       }
                     }
                   });
