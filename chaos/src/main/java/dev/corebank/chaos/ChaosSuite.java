@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * that, every accepted request followed to its final state, then the {@link Invariants}. Prints the table, writes
  * each scenario's requests as CSV and the HTML report, and exits 1 if any invariant failed in any scenario.
  *
- * <p>Settings are system properties: {@code chaos.scenarios} (comma-separated, default all),
+ * <p>Settings are system properties: {@code chaos.scenarios} (comma-separated, default all), {@code chaos.warmup}
+ * (seconds of load before the first scenario),
  * {@code chaos.outage.<scenario>} (seconds), {@code chaos.transfers.rate} and {@code chaos.orders.rate} (per
  * second), {@code chaos.before}, {@code chaos.after} (seconds), {@code chaos.customers}, {@code chaos.dir} (where
  * the report goes), {@code chaos.script} (bin/chaos), {@code chaos.chartjs} and {@code chaos.annotationjs} (the
@@ -37,8 +38,9 @@ public final class ChaosSuite {
 
     private final Faults faults;
     private final Path dir;
-    private final int transferRate = Integer.getInteger("chaos.transfers.rate", 120);
-    private final int orderRate = Integer.getInteger("chaos.orders.rate", 30);
+    private final int transferRate = Integer.getInteger("chaos.transfers.rate", 80);
+    private final int orderRate = Integer.getInteger("chaos.orders.rate", 20);
+    private final int warmup = Integer.getInteger("chaos.warmup", 60);
     private final int before = Integer.getInteger("chaos.before", 20);
     private final int after = Integer.getInteger("chaos.after", 30);
     private final int customers = Integer.getInteger("chaos.customers", 200);
@@ -60,6 +62,7 @@ public final class ChaosSuite {
         Path script = Path.of(System.getProperty("chaos.script", "bin/chaos"));
         ChaosSuite suite = new ChaosSuite(new Faults(script, dir.resolve("faults.log")), dir);
         Instant started = Instant.now();
+        suite.warmUp();
         List<Result> results = new ArrayList<>();
         for (Scenario scenario : scenarios) {
             Result result = suite.run(scenario);
@@ -77,6 +80,37 @@ public final class ChaosSuite {
                 + "  fault commands' output: " + dir.resolve("faults.log"));
         boolean passed = results.stream().allMatch(Result::passed);
         System.exit(passed ? 0 : 1);
+    }
+
+    /**
+     * The same load on a fixture of its own for {@code chaos.warmup} seconds, judged by nobody: on two cores, services
+     * fresh from {@code bin/stack up} answered POSTs in seconds until their JIT compilers had caught up, which made
+     * the first scenario measure the warm-up rather than its fault.
+     */
+    private void warmUp() throws Exception {
+        if (warmup <= 0) {
+            return;
+        }
+        System.out.printf("%n==> warm-up: %d s of the same load, not judged%n", warmup);
+        if (!faults.stackUp()) {
+            System.out.println("  the stack did not come up (see the fault log); the scenarios will say so");
+            return;
+        }
+        Fixture fixture = Fixture.open("warmup", 50, 2, 5, 1_000_000, 100_000);
+        try (Load load = new Load(fixture, transferRate, orderRate)) {
+            long origin = System.nanoTime();
+            load.start(origin);
+            sleepUntil(origin + Run.nanos(warmup));
+            load.stop();
+            awaitSettled(load, origin);
+            List<Request> last = load.requests().stream()
+                    .filter(request -> request.intendedAt > origin + Run.nanos(warmup - 10) && request.answeredAt != 0)
+                    .toList();
+            double[] latencies = last.stream().mapToDouble(request -> (request.answeredAt - request.intendedAt) / 1e6).sorted().toArray();
+            System.out.printf(Locale.ROOT, "  %,d requests; in the last 10 s: %d answered, POST p50 %.0f ms, max %.0f ms%n",
+                    load.requests().size(), latencies.length, latencies.length == 0 ? Double.NaN : latencies[latencies.length / 2],
+                    latencies.length == 0 ? Double.NaN : latencies[latencies.length - 1]);
+        }
     }
 
     private Result run(Scenario scenario) throws Exception {
