@@ -3,7 +3,6 @@ package dev.corebank.chaos;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.corebank.chaos.Request.Kind;
 import dev.corebank.chaos.Request.Outcome;
-import dev.corebank.testing.RunId;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -159,8 +158,9 @@ final class Load implements AutoCloseable {
         }
     }
 
+    /** Unique to the fixture (whose tag names the run and the scenario), so no two loads of a run share a key. */
     private String nextKey() {
-        return "chaos-" + RunId.VALUE + "-" + keys.incrementAndGet();
+        return fixture.tag() + "-" + keys.incrementAndGet();
     }
 
     /** A uniformly random pair of different customers; small amounts, so nobody runs dry. */
