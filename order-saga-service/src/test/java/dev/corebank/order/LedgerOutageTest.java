@@ -9,6 +9,7 @@ import dev.corebank.testing.LiveLedger;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -37,6 +38,7 @@ class LedgerOutageTest {
         UUID customer = ledger.openAccount("EUR", 5_000);
         String sku = Orders.product(1_200, 4, merchant);
         double resentBefore = steps("PLACE_HOLD", "RESENT");
+        double voidResentBefore = steps("VOID_HOLD", "RESENT");
         double failedBefore = steps("VOID_HOLD", "FAILED");
         String id;
         ledger.kill();
@@ -52,6 +54,19 @@ class LedgerOutageTest {
             assertEquals("LEDGER_TIMEOUT", failed.jsonPath().getString("reason"));
             assertEquals(1, Orders.reserved(sku), "the stock stays reserved until the ledger has spoken");
             assertTrue(steps("PLACE_HOLD", "RESENT") >= resentBefore + 2, "re-sends are counted");
+            assertTrue(steps("VOID_HOLD", "RESENT") >= voidResentBefore + 3, "per command");
+            // Each wait doubles from step-timeout (1 s) to max-backoff (2 s): the re-sends spread out, then keep
+            // the capped pace, and stop at their bound. Lower bounds are the waits themselves; the sweeper
+            // (every second) may add to each.
+            List<Duration> placeWaits = gaps(failed, 1, 4);
+            assertTrue(placeWaits.get(0).compareTo(Duration.ofSeconds(1)) >= 0, "first wait " + placeWaits);
+            assertTrue(placeWaits.get(1).compareTo(Duration.ofSeconds(2)) >= 0, "doubled " + placeWaits);
+            assertTrue(placeWaits.get(2).compareTo(Duration.ofSeconds(2)) >= 0, "capped " + placeWaits);
+            List<Duration> voidWaits = gaps(failed, 5, 9);
+            Duration compensating = voidWaits.stream().reduce(Duration.ZERO, Duration::plus);
+            // Uncapped, the four waits would be 1 + 2 + 4 + 8 = 15 s; capped they are 1 + 2 + 2 + 2 = 7 s.
+            assertTrue(compensating.compareTo(Duration.ofSeconds(7)) >= 0
+                    && compensating.compareTo(Duration.ofSeconds(14)) < 0, "waits capped at 2 s: " + voidWaits);
             assertTrue(steps("VOID_HOLD", "FAILED") >= failedBefore + 1, "failed sagas are counted");
 
             List<String> listed = given().queryParam("status", "FAILED").get("/admin/sagas").jsonPath().getList("sagas.orderId");
@@ -133,6 +148,16 @@ class LedgerOutageTest {
                 .atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(250))
                 .until(() -> ledger.available(account) == expected);
+    }
+
+    /** The times between consecutive saga-log entries {@code from}..{@code to} (indexes, inclusive). */
+    private static List<Duration> gaps(Response order, int from, int to) {
+        List<String> at = order.jsonPath().getList("steps.at");
+        List<Duration> gaps = new ArrayList<>();
+        for (int i = from + 1; i <= to; i++) {
+            gaps.add(Duration.between(Instant.parse(at.get(i - 1)), Instant.parse(at.get(i))));
+        }
+        return gaps;
     }
 
     private static List<String> log(Response order) {

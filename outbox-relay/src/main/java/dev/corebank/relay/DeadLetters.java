@@ -7,6 +7,7 @@ import dev.corebank.relay.source.TopicPolicy;
 import io.smallrye.mutiny.Uni;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jboss.logging.Logger;
 
@@ -33,25 +34,14 @@ final class DeadLetters {
         this.meters = meters;
     }
 
-    /**
-     * Fails if a row failed for a reason a retry may cure (the rows are then sent again from the cursors). Rows the
-     * broker will never take are dead-lettered.
-     */
-    Uni<Void> unpublishable(List<OutboxRow> rows, List<Throwable> failures) {
+    /** Rows the broker will never take (too large, a topic name Kafka refuses), each with its failure. */
+    Uni<Void> unpublishable(Map<OutboxRow, Throwable> rows) {
         List<ProducerRecord<String, byte[]>> deadLetters = new ArrayList<>();
-        for (int i = 0; i < rows.size(); i++) {
-            Throwable failure = failures.get(i);
-            if (failure == null) {
-                continue;
-            }
-            if (!KafkaPublisher.unpublishable(failure)) {
-                return Uni.createFrom().failure(failure);
-            }
-            OutboxRow row = rows.get(i);
+        rows.forEach((row, failure) -> {
             LOG.errorf("%s: row %s (lane %d, seq %d, %s to %s) can never be published (%s); dead-lettered to %s",
                     source, row.id(), row.lane(), row.seq(), row.eventType(), row.topic(), failure, topic);
             deadLetters.add(CloudEventRecords.deadLetter(topic, source, row, failure));
-        }
+        });
         return publish(deadLetters).invoke(() -> meters.deadLettered(deadLetters.size()));
     }
 

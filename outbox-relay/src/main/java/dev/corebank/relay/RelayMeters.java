@@ -1,5 +1,6 @@
 package dev.corebank.relay;
 
+import dev.corebank.relay.lane.Lane;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -13,6 +14,8 @@ import java.util.function.IntSupplier;
 /** The meters of one source's relay, all tagged with the source. */
 final class RelayMeters {
 
+    private final String source;
+    private final MeterRegistry registry;
     private final Counter published;
     private final Counter deadLettered;
     private final Counter refused;
@@ -21,7 +24,10 @@ final class RelayMeters {
     private final AtomicLong publishedTotal = new AtomicLong();
     private volatile int lastBatchSize;
 
-    RelayMeters(String source, MeterRegistry registry, DoubleSupplier lagSeconds, IntSupplier ownedLanes) {
+    RelayMeters(String source, MeterRegistry registry, DoubleSupplier lagSeconds, IntSupplier ownedLanes,
+            IntSupplier failingLanes) {
+        this.source = source;
+        this.registry = registry;
         this.published = Counter.builder("relay.events.published")
                 .description("Outbox rows published to Kafka and acknowledged")
                 .tag("source", source)
@@ -50,6 +56,27 @@ final class RelayMeters {
         Gauge.builder("relay.lanes.owned", ownedLanes::getAsInt)
                 .description("Lanes of this source that this instance publishes")
                 .tag("source", source)
+                .register(registry);
+        Gauge.builder("relay.lanes.failing", failingLanes::getAsInt)
+                .description("Lanes of this source whose rows the broker keeps refusing, retried alone with back-off")
+                .tag("source", source)
+                .register(registry);
+    }
+
+    /**
+     * An attempt at {@code lane}'s rows was refused. Its meters are made at its first failure: a source has 32
+     * lanes, and most never fail.
+     */
+    void laneFailed(Lane lane) {
+        String id = String.valueOf(lane.id());
+        Counter.builder("relay.lane.failures")
+                .description("Attempts at a lane's rows that the broker refused")
+                .tags("source", source, "lane", id)
+                .register(registry)
+                .increment();
+        Gauge.builder("relay.lane.failing", lane, failing -> failing.isFailing() ? 1 : 0)
+                .description("1 while the broker keeps refusing the lane's rows, 0 once it takes them")
+                .tags("source", source, "lane", id)
                 .register(registry);
     }
 

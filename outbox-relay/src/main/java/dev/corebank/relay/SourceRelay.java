@@ -16,14 +16,19 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.PgConnection;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.pgclient.PgConnectOptions;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,9 +42,14 @@ import org.jboss.logging.Logger;
  *   <li>Wake-ups: {@link OutboxListener} names the lane of every new row, so latency does not depend on a
  *       poll interval; a slow poll covers notifications lost while reconnecting.</li>
  *   <li>Publishing: in rounds over all owned lanes, each lane's rows after its cursor, in order, to the
- *       idempotent producer; the cursors move only after the broker acknowledged all of them. They move in
- *       memory, and are written back to the source every {@code cursor-save-interval} and before a lane is
- *       given back, off the rounds' path: a crash repeats the rows published since, never skips one.</li>
+ *       idempotent producer; a lane's cursor moves only past rows the broker acknowledged (or that went to the
+ *       dead-letter topic). They move in memory, and are written back to the source every
+ *       {@code cursor-save-interval} and before a lane is given back, off the rounds' path: a crash repeats the
+ *       rows published since, never skips one.</li>
+ *   <li>Failing lanes: a lane whose own row the broker refused for a passing reason (a missing topic, an ACL)
+ *       leaves the rounds, so that it holds no other lane, and is retried alone, from a sender thread of its
+ *       own, backing off from {@code lane-retry-first} to {@code lane-retry-max}; it shows in the status and
+ *       the meters until the broker takes its rows, then rejoins the rounds.</li>
  * </ul>
  */
 final class SourceRelay {
@@ -83,7 +93,8 @@ final class SourceRelay {
         this.publisher = publisher;
         this.config = config;
         this.groups = IntStream.range(0, config.drainGroups()).mapToObj(i -> new Rounds()).toArray(Rounds[]::new);
-        this.meters = new RelayMeters(source, registry, () -> lagSeconds, () -> ownedLanes().size());
+        this.meters = new RelayMeters(source, registry, () -> lagSeconds, () -> ownedLanes().size(),
+                () -> (int) List.of(lanes).stream().filter(Lane::isFailing).count());
         this.deadLetters = new DeadLetters(source, config.deadLetterTopic(), topics, publisher, meters);
     }
 
@@ -129,7 +140,16 @@ final class SourceRelay {
 
     RelayStatus.Source status() {
         return new RelayStatus.Source(source, reachable, ownedLanes(), lagSeconds, meters.publishedTotal(),
-                meters.lastBatchSize(), meters.meanPublishMillis(), lastError, lastErrorAt);
+                meters.lastBatchSize(), meters.meanPublishMillis(), lastError, lastErrorAt, failingLanes());
+    }
+
+    private List<RelayStatus.FailingLane> failingLanes() {
+        List<RelayStatus.FailingLane> failing = new ArrayList<>();
+        for (Lane lane : lanes) {
+            lane.failing().ifPresent(state -> failing.add(new RelayStatus.FailingLane(lane.id(), state.failures(),
+                    state.error(), state.since(), state.nextAttemptAt())));
+        }
+        return failing;
     }
 
     private List<Integer> ownedLanes() {
@@ -190,14 +210,22 @@ final class SourceRelay {
         releaseWanted(group);
         List<Lane> publishing = new ArrayList<>();
         for (Lane lane : lanes) {
-            if (groupOf(lane) == group && lane.publishing() && lane.takePending()) {
+            // A failing lane keeps its pending mark for when it rejoins; its own retries read it meanwhile.
+            if (groupOf(lane) == group && lane.publishing() && !lane.isFailing() && lane.takePending()) {
                 publishing.add(lane);
             }
         }
-        Uni<Boolean> round = publishing.isEmpty() ? Uni.createFrom().item(false) : publishBatch(publishing)
+        Uni<Boolean> round = publishing.isEmpty() ? Uni.createFrom().item(false) : publishBatch(publishing, false)
                 .ifNoItem().after(config.roundTimeout())
                 .failWith(() -> new IllegalStateException("round over lanes " + ids(publishing) + " took over "
-                        + config.roundTimeout() + "; given up, to be read again from their cursors"));
+                        + config.roundTimeout() + "; given up, to be read again from their cursors"))
+                .emitOn(onContext)
+                .map(outcome -> {
+                    outcome.refused().forEach((id, refusal) -> laneFailed(lanes[id], refusal));
+                    // Lanes left unsent behind a refused one go again at once, now without it.
+                    outcome.held().forEach(id -> lanes[id].markPending());
+                    return outcome.full() || !outcome.held().isEmpty();
+                });
         round.emitOn(onContext)
                 .subscribe().with(
                         full -> {
@@ -215,19 +243,26 @@ final class SourceRelay {
                         });
     }
 
+    /** What a batch did: whether some lane filled its share, and which lanes the broker refused or held. */
+    private record Published(boolean full, Map<Integer, Throwable> refused, Set<Integer> held) {
+
+        static final Published NOTHING = new Published(false, Map.of(), Set.of());
+    }
+
     /**
-     * Reads each lane's share of a batch. True if some lane filled its share: more rows are likely waiting
-     * there, so it stays pending for the next round.
+     * Reads each lane's share of a batch and publishes it ({@code apart}: from the failing lanes' sender). Full
+     * if some lane filled its share: more rows are likely waiting there, so it stays pending for the next round.
      */
-    private Uni<Boolean> publishBatch(List<Lane> publishing) {
+    private Uni<Published> publishBatch(List<Lane> publishing, boolean apart) {
         long started = System.nanoTime();
         int perLane = Math.max(1, (config.batchSize() + publishing.size() - 1) / publishing.size());
         Short[] ids = publishing.stream().map(lane -> (short) lane.id()).toArray(Short[]::new);
         Long[] after = publishing.stream().map(Lane::cursor).toArray(Long[]::new);
         return outbox.batch(ids, after, perLane)
                 .chain(rows -> rows.isEmpty()
-                        ? Uni.createFrom().item(false)
-                        : publish(rows, started).replaceWith(() -> markFull(rows, perLane)));
+                        ? Uni.createFrom().item(Published.NOTHING)
+                        : publish(rows, started, apart).map(outcome -> new Published(markFull(rows, perLane),
+                                outcome.refused(), outcome.held())));
     }
 
     /** Marks the lanes that filled their share pending again; true if there was one. Runs on the context. */
@@ -244,20 +279,92 @@ final class SourceRelay {
         return someFull;
     }
 
-    private Uni<Void> publish(List<OutboxRow> rows, long started) {
-        Map<Integer, Long> lastSeqByLane = new TreeMap<>();
-        rows.forEach(row -> lastSeqByLane.merge(row.lane(), row.seq(), Math::max));
+    /**
+     * Publishes the rows and moves each lane's cursor as far as the broker took them (see BatchOutcome); fails
+     * as a whole only when the broker refused every lane alike, or the dead-letter topic refused a row.
+     */
+    private Uni<BatchOutcome> publish(List<OutboxRow> rows, long started, boolean apart) {
         List<OutboxRow> allowed = rows.stream().filter(row -> topics.allows(row.topic())).toList();
-        List<OutboxRow> notAllowed = rows.stream().filter(row -> !topics.allows(row.topic())).toList();
-        return publisher.publish(allowed.stream().map(row -> CloudEventRecords.toRecord(source, row)).toList())
-                .chain(failures -> deadLetters.unpublishable(allowed, failures))
-                .call(() -> deadLetters.notAllowed(notAllowed))
+        List<ProducerRecord<String, byte[]>> records = allowed.stream()
+                .map(row -> CloudEventRecords.toRecord(source, row))
+                .toList();
+        return (apart ? publisher.publishApart(records) : publisher.publish(records))
+                .map(failures -> {
+                    Map<OutboxRow, Throwable> byRow = new IdentityHashMap<>();
+                    for (int i = 0; i < allowed.size(); i++) {
+                        byRow.put(allowed.get(i), failures.get(i));
+                    }
+                    return BatchOutcome.of(rows, byRow);
+                })
+                .call(outcome -> outcome.brokerWide()
+                        ? Uni.createFrom().failure(outcome.firstRefusal())
+                        : deadLetters.unpublishable(outcome.unpublishable()))
+                .call(outcome -> deadLetters.notAllowed(outcome.notAllowed()))
                 .emitOn(onContext)
-                .invoke(() -> {
-                    lastSeqByLane.forEach((lane, seq) -> lanes[lane].advanced(seq));
-                    meters.batchPublished(rows.size(), started);
-                    reachable = true;
+                .invoke(outcome -> {
+                    outcome.advanced().forEach((lane, seq) -> lanes[lane].advanced(seq));
+                    if (outcome.published() > 0) {
+                        meters.batchPublished(outcome.published(), started);
+                        reachable = true;
+                    }
                 });
+    }
+
+    // --- failing lanes -----------------------------------------------------------------------------------
+
+    /** The broker refused a row of {@code lane}: it leaves the rounds, and is retried alone after a back-off. */
+    private void laneFailed(Lane lane, Throwable refusal) {
+        if (!lane.owned()) {
+            return;
+        }
+        String error = refusal.getClass().getSimpleName() + ": " + refusal.getMessage();
+        Duration wait = lane.failed(error, Instant.now(), config.laneRetryFirst(), config.laneRetryMax());
+        meters.laneFailed(lane);
+        lastError = "lane " + lane.id() + ": " + error;
+        lastErrorAt = Instant.now();
+        LOG.warnf("%s: lane %d cannot publish (%s); failed %d times in a row, retried alone in %s", source, lane.id(),
+                error, lane.failing().map(Lane.Failing::failures).orElse(0), wait);
+        vertx.setTimer(Math.max(1, wait.toMillis()), id -> retry(lane));
+    }
+
+    /** One lone attempt at a failing lane's rows; a success puts it back into the rounds. */
+    private void retry(Lane lane) {
+        if (stopping || !lane.publishing() || !lane.isFailing() || lane.retrying()) {
+            return;
+        }
+        lane.retrying(true);
+        publishBatch(List.of(lane), true)
+                .ifNoItem().after(config.roundTimeout())
+                .failWith(() -> new IllegalStateException("retry of lane " + lane.id() + " took over " + config.roundTimeout()))
+                .emitOn(onContext)
+                .subscribe().with(
+                        published -> {
+                            lane.retrying(false);
+                            Optional<Throwable> refused = Optional.ofNullable(published.refused().get(lane.id()));
+                            if (refused.isPresent()) {
+                                laneFailed(lane, refused.get());
+                            } else {
+                                lane.recovered();
+                                LOG.infof("%s: lane %d publishes again", source, lane.id());
+                                lane.markPending();
+                                if (lane.publishing()) {
+                                    wake(groupOf(lane));
+                                }
+                            }
+                            releaseIfWanted(lane);
+                        },
+                        e -> {
+                            lane.retrying(false);
+                            laneFailed(lane, e);
+                            releaseIfWanted(lane);
+                        });
+    }
+
+    /** After a failing lane's retry: it is in no round, so a release asked for meanwhile can go ahead. */
+    private void releaseIfWanted(Lane lane) {
+        if (lane.releaseWanted()) {
+            release(lane);
+        }
     }
 
     // --- cursors ---------------------------------------------------------------------------------------------
@@ -393,7 +500,9 @@ final class SourceRelay {
 
     private void giveBack(Lane lane) {
         lane.wantRelease();
-        if (groups[groupOf(lane)].idle()) {
+        // A failing lane is in no round; only its own retry, if one is in flight, has to end first.
+        boolean inNoRound = lane.isFailing() ? !lane.retrying() : groups[groupOf(lane)].idle();
+        if (inNoRound) {
             release(lane);
         }
     }
@@ -401,7 +510,7 @@ final class SourceRelay {
     /** Gives back the group's lanes asked for; only called while the group has no round in flight. */
     private void releaseWanted(int group) {
         for (Lane lane : lanes) {
-            if (groupOf(lane) == group && lane.releaseWanted()) {
+            if (groupOf(lane) == group && lane.releaseWanted() && !lane.retrying()) {
                 release(lane);
             }
         }

@@ -6,8 +6,11 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,7 +39,11 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -195,6 +202,66 @@ class RelayTest {
         }
         given().accept("text/plain").when().get("/q/metrics").then().statusCode(200)
                 .body(matchesPattern("(?s).*relay_events_refused_total\\{source=\"accounts\",} [1-9].*"));
+    }
+
+    @Test
+    void a_lane_the_broker_keeps_refusing_is_reported_and_retried_alone_while_other_lanes_flow_and_drains_once_fixed()
+            throws Exception {
+        // A topic that refuses every write until an operator changes it, as an ACL or a topic missing where
+        // auto-creation is off would (this broker has no authorizer and creates topics): it accepts no timestamp
+        // older than the broker's clock, and a record's is taken at send, at least the producer's linger earlier.
+        String refusing = "relay-test-" + runId + "-refusing-" + UUID.randomUUID();
+        String flowing = "relay-test-" + runId + "-" + UUID.randomUUID();
+        String stuckAggregate = "acc-" + UUID.randomUUID();
+        int stuckLane = OutboxLanes.laneOf(stuckAggregate);
+        String otherAggregate = "acc-" + UUID.randomUUID();
+        while (OutboxLanes.laneOf(otherAggregate) == stuckLane) {
+            otherAggregate = "acc-" + UUID.randomUUID();
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(refusing, 1, (short) 1)
+                            .configs(Map.of("message.timestamp.before.max.ms", "0"))))
+                    .all().get(30, TimeUnit.SECONDS);
+            try {
+                Event stuck = new Event(refusing, stuckAggregate, new AccountOpened(stuckAggregate, 1));
+                append(List.of(stuck));
+
+                await().alias("lane " + stuckLane + " listed as failing").atMost(WAIT)
+                        .untilAsserted(() -> given().when().get("/relay/status").then().statusCode(200)
+                                .body("sources.find { it.name == 'accounts' }.failingLanes.lane", hasItem(stuckLane)));
+                String lane = "lane=\"" + stuckLane + "\",source=\"accounts\"";
+                String metrics = given().accept("text/plain").when().get("/q/metrics").asString();
+                assertTrue(metrics.matches("(?s).*relay_lanes_failing\\{source=\"accounts\",} [1-9].*"), "gauge per source");
+                assertTrue(metrics.matches("(?s).*relay_lane_failing\\{" + lane + ",} 1\\.0.*"), "gauge per lane");
+                assertTrue(metrics.matches("(?s).*relay_lane_failures_total\\{" + lane + ",} [1-9].*"), "failures counted");
+
+                Event other = new Event(flowing, otherAggregate, new AccountOpened(otherAggregate, 1));
+                long appended = System.nanoTime();
+                append(List.of(other));
+                assertEquals(List.of(other.id().toString()), consume(flowing, 1).stream()
+                        .map(r -> header(r, CloudEvents.ID)).toList(), "another lane's event flows");
+                assertTrue(Duration.ofNanos(System.nanoTime() - appended).compareTo(Duration.ofSeconds(10)) < 0,
+                        "and is not held behind the failing lane's retries");
+                given().when().get("/relay/status").then()
+                        .body("sources.find { it.name == 'accounts' }.failingLanes.find { it.lane == " + stuckLane
+                                + " }.failures", greaterThanOrEqualTo(1))
+                        .body("sources.find { it.name == 'accounts' }.failingLanes.find { it.lane == " + stuckLane
+                                + " }.lastError", notNullValue());
+            } finally {
+                admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, refusing), List.of(
+                        new AlterConfigOp(new ConfigEntry("message.timestamp.before.max.ms", null),
+                                AlterConfigOp.OpType.DELETE))))
+                        .all().get(30, TimeUnit.SECONDS);
+            }
+        }
+
+        List<ConsumerRecord<String, String>> drained = TopicReader.read(bootstrap, refusing, refusing, 1, WAIT);
+        assertEquals(stuckAggregate, drained.get(0).key(), "once the broker takes it, the lane drains");
+        await().alias("lane " + stuckLane + " no longer failing").atMost(WAIT)
+                .untilAsserted(() -> given().when().get("/relay/status").then()
+                        .body("sources.find { it.name == 'accounts' }.failingLanes.lane", not(hasItem(stuckLane))));
+        assertTrue(given().accept("text/plain").when().get("/q/metrics").asString()
+                .matches("(?s).*relay_lane_failing\\{lane=\"" + stuckLane + "\",source=\"accounts\",} 0\\.0.*"));
     }
 
     @Test

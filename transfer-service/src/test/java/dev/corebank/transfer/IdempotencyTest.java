@@ -189,6 +189,7 @@ class IdempotencyTest {
         String first = api.post(key, from, to, 10, "EUR").jsonPath().getString("id");
         String kept = UUID.randomUUID().toString();
         api.post(kept, from, to, 10, "EUR");
+        Transfers.awaitFinal(first, Duration.ofSeconds(20));
         pool.preparedQuery("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = $1")
                 .execute(Tuple.of(key)).await().atMost(Duration.ofSeconds(10));
 
@@ -200,6 +201,45 @@ class IdempotencyTest {
                 "a key within its retention is kept");
         String second = api.post(key, from, to, 10, "EUR").jsonPath().getString("id");
         assertNotEquals(first, second, "a forgotten key makes a new transfer");
+    }
+
+    @Test
+    void a_pending_transfers_key_outlives_its_retention_and_goes_once_the_transfer_settles() throws Exception {
+        UUID from = ledger.openAccount("EUR", 1_000);
+        UUID to = ledger.openAccount("EUR", 0);
+        String pendingKey = UUID.randomUUID().toString();
+        String settledKey = UUID.randomUUID().toString();
+        String pending = api.post(pendingKey, from, to, 10, "EUR").jsonPath().getString("id");
+        String settled = api.post(settledKey, from, to, 20, "EUR").jsonPath().getString("id");
+        Transfers.awaitFinal(pending, Duration.ofSeconds(20));
+        Transfers.awaitFinal(settled, Duration.ofSeconds(20));
+        // The first stands for a transfer the ledger has not answered for a day: PENDING, its command last re-sent
+        // just now at the sweeper's longest wait (so the sweeper leaves it alone while this test runs).
+        pool.preparedQuery("""
+                UPDATE transfers SET status = 'PENDING', completed_at = NULL, reason = NULL, detail = NULL,
+                                     last_sent_at = now(), send_count = 30
+                WHERE id = $1""").execute(Tuple.of(UUID.fromString(pending))).await().atMost(Duration.ofSeconds(10));
+        pool.preparedQuery("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = ANY($1)")
+                .execute(Tuple.of(new String[] {pendingKey, settledKey})).await().atMost(Duration.ofSeconds(10));
+
+        purge.purge().await().atMost(Duration.ofSeconds(30));
+
+        assertEquals(1, keyCount(pendingKey), "the key of a transfer still PENDING is kept past its retention");
+        assertEquals(0, keyCount(settledKey), "the key of a settled transfer is purged");
+        Response retry = api.post(pendingKey, from, to, 10, "EUR");
+        assertEquals(pending, retry.jsonPath().getString("id"), "a retry finds the pending transfer");
+        assertEquals("true", retry.header("Idempotent-Replayed"));
+        assertEquals(2, transfersFrom(from), "no second transfer");
+
+        pool.preparedQuery("UPDATE transfers SET status = 'COMPLETED', completed_at = now() WHERE id = $1")
+                .execute(Tuple.of(UUID.fromString(pending))).await().atMost(Duration.ofSeconds(10));
+        purge.purge().await().atMost(Duration.ofSeconds(30));
+
+        assertEquals(0, keyCount(pendingKey), "once the transfer settled, its old key goes");
+    }
+
+    private long keyCount(String key) {
+        return Transfers.count(pool, "SELECT count(*) FROM idempotency_keys WHERE key = $1", key);
     }
 
     private long transfersFrom(UUID account) {

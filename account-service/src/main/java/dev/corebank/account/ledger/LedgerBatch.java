@@ -4,6 +4,7 @@ import static dev.corebank.messages.ledger.RejectionReason.ACCOUNT_NOT_FOUND;
 import static dev.corebank.messages.ledger.RejectionReason.ACCOUNT_NOT_OPEN;
 import static dev.corebank.messages.ledger.RejectionReason.CAPTURE_EXCEEDS_HOLD;
 import static dev.corebank.messages.ledger.RejectionReason.CURRENCY_MISMATCH;
+import static dev.corebank.messages.ledger.RejectionReason.HOLD_ALREADY_CAPTURED;
 import static dev.corebank.messages.ledger.RejectionReason.HOLD_ALREADY_RESOLVED;
 import static dev.corebank.messages.ledger.RejectionReason.HOLD_EXISTS;
 import static dev.corebank.messages.ledger.RejectionReason.HOLD_EXPIRED;
@@ -232,6 +233,9 @@ public final class LedgerBatch {
         Hold hold = holds.get(holdId);
         if (hold == null) {
             throw new LedgerRejection(HOLD_NOT_FOUND, "no hold " + holdId);
+        }
+        if (hold.status() == HoldStatus.CAPTURED) {
+            throw new LedgerRejection(HOLD_ALREADY_CAPTURED, "hold " + holdId + " is already CAPTURED");
         }
         if (hold.status() != HoldStatus.PLACED) {
             throw new LedgerRejection(HOLD_ALREADY_RESOLVED, "hold " + holdId + " is already " + hold.status());

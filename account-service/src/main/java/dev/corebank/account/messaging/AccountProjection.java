@@ -4,10 +4,11 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corebank.account.readmodel.AccountReadModel;
 import dev.corebank.messages.ledger.AccountChanged;
+import dev.corebank.platform.inbox.InboxConfig;
+import dev.corebank.platform.messaging.OutageRetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -21,8 +22,8 @@ import org.jboss.logging.Logger;
  * needed: a state is written only if its version is newer, so replays and duplicates are no-ops. Of each
  * poll only the newest state per account is written.
  *
- * <p>While Redis is down the projection waits (reads fall back to PostgreSQL meanwhile); once it is back, the
- * backlog is applied and the read model heals.
+ * <p>While Redis is down or does not answer, the projection waits ({@link OutageRetry}: reads fall back to
+ * PostgreSQL meanwhile); once it is back, the backlog is applied and the read model heals.
  */
 @ApplicationScoped
 public class AccountProjection {
@@ -32,11 +33,13 @@ public class AccountProjection {
     private final AccountReadModel readModel;
     private final ObjectMapper json;
     private final MeterRegistry registry;
+    private final OutageRetry outages;
 
-    public AccountProjection(AccountReadModel readModel, ObjectMapper json, MeterRegistry registry) {
+    public AccountProjection(AccountReadModel readModel, ObjectMapper json, InboxConfig retries, MeterRegistry registry) {
         this.readModel = readModel;
         this.json = json;
         this.registry = registry;
+        this.outages = new OutageRetry("account-changes", retries, registry);
     }
 
     @Incoming("account-changes")
@@ -51,10 +54,9 @@ public class AccountProjection {
         if (newest.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return readModel.putAll(newest.values())
+        // Every failure of a Redis write says Redis is away (or was flushed mid-script): none is about the events.
+        return outages.patiently(readModel.putAll(newest.values()), failure -> true)
                 .invoke(stored -> registry.counter("readmodel.accounts.written").increment(stored))
-                .onFailure().invoke(e -> LOG.warnf("read model not updated (%s); retrying", e.getMessage()))
-                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).indefinitely()
                 .replaceWithVoid();
     }
 

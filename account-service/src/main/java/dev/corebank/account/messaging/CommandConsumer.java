@@ -3,6 +3,7 @@ package dev.corebank.account.messaging;
 import dev.corebank.account.command.CommandProcessor;
 import dev.corebank.account.command.ReceivedCommand;
 import dev.corebank.account.ledger.LockSetChanged;
+import dev.corebank.base.db.DatabaseFailures;
 import dev.corebank.messages.ledger.LedgerCommand;
 import dev.corebank.outbox.CloudEvents;
 import dev.corebank.platform.inbox.Inbox;
@@ -10,6 +11,7 @@ import dev.corebank.platform.inbox.InboxConfig;
 import dev.corebank.platform.inbox.MalformedMessage;
 import dev.corebank.account.config.LedgerConfig;
 import dev.corebank.platform.messaging.CloudEventDecoder;
+import dev.corebank.platform.messaging.OutageRetry;
 import dev.corebank.platform.messaging.SenderCheck;
 import dev.corebank.platform.messaging.UntrustedSender;
 import dev.corebank.platform.outbox.OutboxConfig;
@@ -48,6 +50,7 @@ public class CommandConsumer {
     private final CloudEventDecoder decoder;
     private final InboxConfig retries;
     private final SenderCheck senders;
+    private final OutageRetry outages;
 
     public CommandConsumer(CommandProcessor processor, DeadLetters deadLetters, CloudEventDecoder decoder,
             InboxConfig retries, LedgerConfig ledger, OutboxConfig outbox, MeterRegistry registry) {
@@ -56,6 +59,7 @@ public class CommandConsumer {
         this.decoder = decoder;
         this.retries = retries;
         this.senders = new SenderCheck("ledger-commands", allowedByType(ledger.senders()), outbox.sourceName(), registry);
+        this.outages = new OutageRetry("ledger-commands", retries, registry);
     }
 
     /** Every command type, with the senders configured for it; a type without any may come from nobody. */
@@ -104,13 +108,12 @@ public class CommandConsumer {
      * database away or overloaded, and races another transaction won (the retry then sees its outcome).
      */
     private Uni<Void> patiently(Uni<Void> work) {
-        return work.onFailure(CommandConsumer::retryable)
-                .retry().withBackOff(retries.initialBackoff(), retries.maxBackoff()).indefinitely();
+        return outages.patiently(work, CommandConsumer::retryable);
     }
 
     static boolean retryable(Throwable failure) {
         // 23505 on these keys: another consumer applied the same command id at the same moment.
-        return Inbox.databaseUnavailable(failure) || failure instanceof LockSetChanged
+        return DatabaseFailures.unavailable(failure) || failure instanceof LockSetChanged
                 || failure instanceof PgException pg && "23505".equals(pg.getSqlState())
                         && RACED_KEYS.contains(pg.getConstraint());
     }

@@ -2,6 +2,7 @@ package dev.corebank.account.readmodel;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corebank.messages.ledger.AccountChanged;
+import dev.corebank.platform.readmodel.ReadModelConfig;
 import dev.corebank.platform.readmodel.VersionedHashes;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
@@ -21,8 +22,8 @@ public class AccountReadModel {
 
     private final VersionedHashes<AccountChanged> accounts;
 
-    public AccountReadModel(ReactiveRedisDataSource redis, ObjectMapper json) {
-        this.accounts = new VersionedHashes<>(redis, json, "corebank:account:", AccountChanged.class,
+    public AccountReadModel(ReactiveRedisDataSource redis, ObjectMapper json, ReadModelConfig config) {
+        this.accounts = new VersionedHashes<>(redis, json, config, "corebank:account:", AccountChanged.class,
                 AccountChanged::accountId, AccountChanged::version, account -> Duration.ZERO);
     }
 

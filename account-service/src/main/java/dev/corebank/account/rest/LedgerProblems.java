@@ -37,7 +37,7 @@ public class LedgerProblems {
     public RestResponse<Problem> rejected(LedgerRejection e, UriInfo uri) {
         int status = switch (e.reason()) {
             case ACCOUNT_NOT_FOUND, HOLD_NOT_FOUND -> 404;
-            case ACCOUNT_NOT_OPEN, HOLD_ALREADY_RESOLVED, HOLD_EXISTS, HOLD_EXPIRED -> 409;
+            case ACCOUNT_NOT_OPEN, HOLD_ALREADY_RESOLVED, HOLD_ALREADY_CAPTURED, HOLD_EXISTS, HOLD_EXPIRED -> 409;
             default -> 422;
         };
         String slug = e.reason().name().toLowerCase().replace('_', '-');

@@ -122,9 +122,10 @@ class LedgerCommandsTest {
         assertEquals(80, resolved.get(capturePart.commandId()).payload().get("releasedAmount").asLong());
         assertEquals("HoldVoided", resolved.get(voidIt.commandId()).type());
 
-        // A second resolution of any of them is refused and moves nothing.
-        assertEquals("HOLD_ALREADY_RESOLVED", only(new CaptureHold(UuidV7.next(), full, 1)).reason());
-        assertEquals("HOLD_ALREADY_RESOLVED", only(new VoidHold(UuidV7.next(), partial)).reason());
+        // A second resolution of any of them is refused and moves nothing; a captured hold says so, so that a
+        // sender whose capture answer was lost learns from its void's refusal that the money moved.
+        assertEquals("HOLD_ALREADY_CAPTURED", only(new CaptureHold(UuidV7.next(), full, 1)).reason());
+        assertEquals("HOLD_ALREADY_CAPTURED", only(new VoidHold(UuidV7.next(), partial)).reason());
         assertEquals("HOLD_ALREADY_RESOLVED", only(new CaptureHold(UuidV7.next(), voided, 300)).reason());
         assertEquals("HOLD_NOT_FOUND", only(new VoidHold(UuidV7.next(), UUID.randomUUID())).reason());
 

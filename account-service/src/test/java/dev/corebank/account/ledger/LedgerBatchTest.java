@@ -156,6 +156,21 @@ class LedgerBatchTest {
     }
 
     @Test
+    void a_captured_hold_refuses_a_void_or_second_capture_as_captured_and_moves_nothing_more() {
+        LedgerBatch batch = batch();
+        UUID hold = UUID.randomUUID();
+        batch.placeHold(place(hold, alice, bob, 10));
+        batch.capture(new CaptureHold(UUID.randomUUID(), hold, 10));
+
+        rejected(RejectionReason.HOLD_ALREADY_CAPTURED, () -> batch.voidHold(new VoidHold(UUID.randomUUID(), hold)));
+        rejected(RejectionReason.HOLD_ALREADY_CAPTURED, () -> batch.capture(new CaptureHold(UUID.randomUUID(), hold, 10)));
+        Map<UUID, Account> after = byId(batch.changedAccounts());
+        assertEquals(90, after.get(alice.id()).balance());
+        assertEquals(90, after.get(alice.id()).available(), "the void released nothing twice");
+        assertEquals(10, after.get(bob.id()).balance());
+    }
+
+    @Test
     void a_hold_resolves_exactly_once() {
         LedgerBatch batch = batch();
         UUID hold = UUID.randomUUID();

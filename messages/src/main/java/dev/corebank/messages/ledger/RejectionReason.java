@@ -22,7 +22,13 @@ public enum RejectionReason {
     HOLD_NOT_FOUND,
     /** A capture or void after the hold's expiry; the expiry releases it. */
     HOLD_EXPIRED,
-    /** The hold was already captured, voided or expired: each hold resolves once. */
+    /** The hold was already voided or expired: each hold resolves once, and its money went back. */
     HOLD_ALREADY_RESOLVED,
+    /**
+     * The hold was already captured: each hold resolves once, and this one's money moved to its credit account.
+     * Apart from {@link #HOLD_ALREADY_RESOLVED} because a sender whose capture answer never reached it (lost, or
+     * dead-lettered) learns from this refusal of its void that the money moved, and must not undo its side.
+     */
+    HOLD_ALREADY_CAPTURED,
     CAPTURE_EXCEEDS_HOLD
 }

@@ -6,6 +6,7 @@ import dev.corebank.order.saga.SagaService;
 import dev.corebank.platform.inbox.InboxConfig;
 import dev.corebank.platform.messaging.CloudEventDecoder;
 import dev.corebank.platform.messaging.DeadLetterChannel;
+import dev.corebank.platform.messaging.OutageRetry;
 import dev.corebank.platform.messaging.PoisonTolerantBatch;
 import dev.corebank.platform.messaging.ReplyReader;
 import dev.corebank.platform.outbox.OutboxConfig;
@@ -47,6 +48,7 @@ public class LedgerReplies {
         this.reader = new ReplyReader<>("order-ledger-replies", "orders", HOLD_TYPES.keySet(), config.ledgerSenders(),
                 outbox.sourceName(), registry, record -> decoder.decode(record, HOLD_TYPES));
         this.batch = new PoisonTolerantBatch<>(sagas::onReplies, retries,
+                new OutageRetry("ledger-events", retries, registry),
                 new DeadLetterChannel(deadLetters, "order-saga-service"),
                 Counter.builder("orders.ledger_replies.failed")
                         .description("Ledger hold events whose saga step kept failing (dead-lettered)")

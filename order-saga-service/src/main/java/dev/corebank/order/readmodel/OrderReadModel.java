@@ -2,6 +2,7 @@ package dev.corebank.order.readmodel;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corebank.order.orders.Order;
+import dev.corebank.platform.readmodel.ReadModelConfig;
 import dev.corebank.platform.readmodel.VersionedHashes;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
@@ -31,8 +32,8 @@ public class OrderReadModel {
 
     private final VersionedHashes<Order> orders;
 
-    public OrderReadModel(ReactiveRedisDataSource redis, ObjectMapper json) {
-        this.orders = new VersionedHashes<>(redis, json, "corebank:order:", Order.class, Order::id, Order::version,
+    public OrderReadModel(ReactiveRedisDataSource redis, ObjectMapper json, ReadModelConfig config) {
+        this.orders = new VersionedHashes<>(redis, json, config, "corebank:order:", Order.class, Order::id, Order::version,
                 order -> order.isFinal() ? FINAL_TTL : OPEN_TTL);
     }
 

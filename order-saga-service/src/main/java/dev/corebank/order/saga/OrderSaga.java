@@ -33,7 +33,8 @@ import java.util.function.Supplier;
  * finishes it.
  *
  * <p>The stock goes back only once the ledger has said what became of the hold. A capture the ledger applied
- * after all (its answer was only late) turns a compensating order CONFIRMED, so money and stock always agree.
+ * after all turns a compensating order CONFIRMED, so money and stock always agree: its answer came late, or it
+ * never moved the order (lost, or dead-lettered) and the ledger refuses the void as HOLD_ALREADY_CAPTURED.
  *
  * <p>Every method returns the next state and what must commit with it; nothing here does I/O.
  */
@@ -94,7 +95,7 @@ public final class OrderSaga {
             return step == SagaStep.AUTHORIZING ? Optional.of(capture(order, now)) : Optional.empty();
         } else if (reply instanceof HoldCaptured) {
             // Also while compensating: the capture was applied and only its answer was late.
-            return order.stock() == StockState.TAKEN ? Optional.of(confirm(order, now)) : Optional.empty();
+            return order.stock() == StockState.TAKEN ? Optional.of(confirm(order, now, null)) : Optional.empty();
         } else if (reply instanceof HoldVoided) {
             return step == SagaStep.COMPENSATING
                     ? Optional.of(cancel(order, order.reason(), now, entry(VOID_HOLD, "DONE", null, now)))
@@ -123,16 +124,27 @@ public final class OrderSaga {
                 if (step != SagaStep.CAPTURING) {
                     return Optional.empty();
                 }
+                if (rejected.reason() == RejectionReason.HOLD_ALREADY_CAPTURED) {
+                    return Optional.of(confirm(order, now, detail(rejected)));
+                }
                 if (rejected.reason() == RejectionReason.HOLD_EXPIRED) {
                     return Optional.of(cancel(order, reason, now, entry(CAPTURE_HOLD, "FAILED", detail(rejected), now)));
                 }
                 return Optional.of(compensate(order, reason, now, entry(CAPTURE_HOLD, "FAILED", detail(rejected), now)));
             case VOID:
-                // Not found, expired or resolved: no hold is left to hold money (a capture would have been
-                // answered first, on the same partition, and confirmed the order).
-                return step == SagaStep.COMPENSATING
-                        ? Optional.of(cancel(order, order.reason(), now, entry(VOID_HOLD, "DONE", detail(rejected), now)))
-                        : Optional.empty();
+                if (step != SagaStep.COMPENSATING) {
+                    return Optional.empty();
+                }
+                if (rejected.reason() == RejectionReason.HOLD_ALREADY_CAPTURED) {
+                    // The money moved, though the capture's answer never moved this order on (lost, or
+                    // dead-lettered): the customer paid, so the units stay sold. Without a capture sent, a captured
+                    // hold is none of this saga's doing; it goes on to FAILED for an operator.
+                    return order.stock() == StockState.TAKEN
+                            ? Optional.of(confirm(order, now, detail(rejected)))
+                            : Optional.empty();
+                }
+                // Not found, expired or voided: no hold is left to hold money.
+                return Optional.of(cancel(order, order.reason(), now, entry(VOID_HOLD, "DONE", detail(rejected), now)));
             default:
                 return Optional.empty();
         }
@@ -186,10 +198,11 @@ public final class OrderSaga {
         return Transition.of(capturing, StockMove.TAKE, captureHold(capturing));
     }
 
-    private Transition confirm(Order order, Instant now) {
+    /** {@code how}: how the capture became known, when not by its own answer (null when it was). */
+    private Transition confirm(Order order, Instant now, String how) {
         Order confirmed = order.next(OrderStatus.CONFIRMED, null, SagaStep.DONE, StockState.TAKEN,
                 order.captureCommandId(), order.voidCommandId(), order.attempts(), null,
-                List.of(entry(CAPTURE_HOLD, "DONE", null, now)), now);
+                List.of(entry(CAPTURE_HOLD, "DONE", how, now)), now);
         return Transition.of(confirmed, StockMove.NONE, new OrderEvent.OrderConfirmed(confirmed.id(),
                 confirmed.customerAccountId(), confirmed.merchantAccountId(), confirmed.total(), confirmed.currency(),
                 confirmed.items().stream()

@@ -13,6 +13,7 @@ import dev.corebank.messages.order.OrderEvent;
 import dev.corebank.order.orders.Order;
 import dev.corebank.order.orders.OrderLine;
 import dev.corebank.order.orders.OrderStatus;
+import dev.corebank.order.orders.SagaLogEntry;
 import dev.corebank.order.orders.SagaStep;
 import dev.corebank.order.orders.StockState;
 import dev.corebank.platform.messaging.Backoff;
@@ -196,6 +197,68 @@ class OrderSagaTest {
         // The void's rejection that follows (the hold was resolved by the capture) changes nothing.
         assertTrue(saga.onReply(confirm.order(), rejected(compensating, compensating.voidCommandId(),
                 RejectionReason.HOLD_ALREADY_RESOLVED), T0.plusSeconds(101)).isEmpty());
+    }
+
+    @Test
+    void a_void_refused_because_the_hold_was_captured_confirms_the_order_and_keeps_the_stock_sold() {
+        // The capture's answer never moved the order (lost, or dead-lettered): the void's refusal says the money moved.
+        Order compensating = compensating();
+
+        Transition confirm = saga.onReply(compensating, rejected(compensating, compensating.voidCommandId(),
+                RejectionReason.HOLD_ALREADY_CAPTURED), T0.plusSeconds(100)).orElseThrow();
+
+        assertEquals(OrderStatus.CONFIRMED, confirm.order().status());
+        assertNull(confirm.order().reason(), "a paid order has no cancellation reason");
+        assertEquals(StockMove.NONE, confirm.stock(), "the units stay sold: the money moved");
+        assertInstanceOf(OrderEvent.OrderConfirmed.class, confirm.event().orElseThrow());
+        assertTrue(confirm.commands().isEmpty());
+        SagaLogEntry last = confirm.order().log().get(confirm.order().log().size() - 1);
+        assertEquals("CAPTURE_HOLD DONE", last.name() + " " + last.status());
+        assertTrue(last.detail().startsWith("HOLD_ALREADY_CAPTURED"), last.detail());
+    }
+
+    @Test
+    void a_failed_order_whose_hold_turns_out_captured_is_confirmed_too() {
+        Order failed = failed();
+
+        Transition confirm = saga.onReply(failed, rejected(failed, failed.voidCommandId(),
+                RejectionReason.HOLD_ALREADY_CAPTURED), T0.plusSeconds(900)).orElseThrow();
+
+        assertEquals(OrderStatus.CONFIRMED, confirm.order().status());
+        assertEquals(StockMove.NONE, confirm.stock());
+    }
+
+    @Test
+    void a_capture_refused_because_the_hold_was_captured_confirms_the_order() {
+        Order capturing = capturing();
+
+        Transition confirm = saga.onReply(capturing, rejected(capturing, capturing.captureCommandId(),
+                RejectionReason.HOLD_ALREADY_CAPTURED), T0.plusSeconds(3)).orElseThrow();
+
+        assertEquals(OrderStatus.CONFIRMED, confirm.order().status());
+        assertEquals(StockMove.NONE, confirm.stock());
+    }
+
+    @Test
+    void a_hold_captured_though_this_saga_never_sent_a_capture_confirms_nothing_and_gives_no_stock_back() {
+        Order authorizing = saga.place(draft, Optional.empty(), T0).order();
+        Order compensating = saga.onDeadline(saga.onDeadline(saga.onDeadline(authorizing, T0.plusSeconds(10)).order(),
+                T0.plusSeconds(30)).order(), T0.plusSeconds(60)).order();
+        assertEquals(StockState.RESERVED, compensating.stock());
+
+        assertTrue(saga.onReply(compensating, rejected(compensating, compensating.voidCommandId(),
+                RejectionReason.HOLD_ALREADY_CAPTURED), T0.plusSeconds(61)).isEmpty(), "left to go FAILED for operators");
+    }
+
+    @Test
+    void a_void_refused_because_the_hold_was_voided_or_expired_cancels_and_returns_the_stock() {
+        Order compensating = compensating();
+
+        Transition cancel = saga.onReply(compensating, rejected(compensating, compensating.voidCommandId(),
+                RejectionReason.HOLD_ALREADY_RESOLVED), T0.plusSeconds(100)).orElseThrow();
+
+        assertEquals(OrderStatus.CANCELLED, cancel.order().status());
+        assertEquals(StockMove.RETURN_TAKEN, cancel.stock());
     }
 
     @Test

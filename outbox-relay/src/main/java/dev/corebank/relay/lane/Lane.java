@@ -1,11 +1,15 @@
 package dev.corebank.relay.lane;
 
 import dev.corebank.outbox.OutboxLanes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 
 /**
  * One lane of one source as this relay instance sees it: whether it holds the lane's owner lock, the last
- * sequence it knows to be on the broker, the last one written back to the source, and whether rows may be
- * waiting. Changed only on its source's event-loop context; the status endpoint reads the volatile fields.
+ * sequence it knows to be on the broker, the last one written back to the source, whether rows may be
+ * waiting, and whether the broker keeps refusing its rows (then it is retried alone, backing off). Changed
+ * only on its source's event-loop context; the status endpoint and the meters read the volatile fields.
  */
 public final class Lane {
 
@@ -15,6 +19,15 @@ public final class Lane {
     private long saved;
     private boolean releaseWanted;
     private boolean pending;
+    private boolean retrying;
+    private volatile Failing failing;
+
+    /**
+     * A lane the broker keeps refusing: {@code failures} attempts in a row, the latest with {@code error}, the
+     * first at {@code since}; the next attempt at {@code nextAttemptAt}.
+     */
+    public record Failing(int failures, String error, Instant since, Instant nextAttemptAt) {
+    }
 
     public Lane(int id) {
         this.id = id;
@@ -28,9 +41,47 @@ public final class Lane {
         return owned;
     }
 
-    /** Owned and not being given back: its rows go into the next round. */
+    /** Owned and not being given back: its rows go into the next round, unless it is failing. */
     public boolean publishing() {
         return owned && !releaseWanted;
+    }
+
+    /** Whether the broker refused this lane's latest attempt; empty while it publishes. */
+    public Optional<Failing> failing() {
+        return Optional.ofNullable(failing);
+    }
+
+    public boolean isFailing() {
+        return failing != null;
+    }
+
+    /**
+     * An attempt failed with {@code error} at {@code now}; returns how long to wait before the next one:
+     * {@code first}, doubling with each failure in a row, at most {@code max}.
+     */
+    public Duration failed(String error, Instant now, Duration first, Duration max) {
+        Failing before = failing;
+        int failures = before == null ? 1 : before.failures() + 1;
+        Duration wait = first.multipliedBy(1L << Math.min(failures - 1, 20));
+        if (wait.compareTo(max) > 0) {
+            wait = max;
+        }
+        failing = new Failing(failures, error, before == null ? now : before.since(), now.plus(wait));
+        return wait;
+    }
+
+    /** The broker took an attempt: the lane goes back into the rounds. */
+    public void recovered() {
+        failing = null;
+    }
+
+    /** A failing lane's lone attempt is in flight: it may not be given back until it ends. */
+    public boolean retrying() {
+        return retrying;
+    }
+
+    public void retrying(boolean retrying) {
+        this.retrying = retrying;
     }
 
     public long cursor() {
@@ -44,12 +95,14 @@ public final class Lane {
         this.owned = true;
         this.releaseWanted = false;
         this.pending = true;
+        this.failing = null;
     }
 
     /** The owner lock is gone (released, or its connection died). */
     public void disown() {
         owned = false;
         releaseWanted = false;
+        failing = null;
     }
 
     /** Give the lane back once the round in flight, if any, is done. */

@@ -33,6 +33,7 @@ public class KafkaPublisher {
 
     private final Producer<String, byte[]> producer;
     private final ExecutorService sender;
+    private final ExecutorService apart;
 
     @Inject
     KafkaPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
@@ -43,6 +44,7 @@ public class KafkaPublisher {
     KafkaPublisher(Producer<String, byte[]> producer) {
         this.producer = producer;
         this.sender = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "relay-kafka-sender"));
+        this.apart = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "relay-kafka-sender-apart"));
     }
 
     private static Producer<String, byte[]> producer(Map<String, Object> kafkaConfig) {
@@ -69,8 +71,20 @@ public class KafkaPublisher {
      * failure in the same order (null where it was acknowledged).
      */
     public Uni<List<Throwable>> publish(List<ProducerRecord<String, byte[]>> records) {
+        return publishOn(sender, records);
+    }
+
+    /**
+     * As {@link #publish}, from a sender thread of its own: for the rows of a lane the broker keeps refusing,
+     * whose {@code send} may wait out the metadata timeout (a missing topic) without holding anyone else's.
+     */
+    public Uni<List<Throwable>> publishApart(List<ProducerRecord<String, byte[]>> records) {
+        return publishOn(apart, records);
+    }
+
+    private Uni<List<Throwable>> publishOn(ExecutorService thread, List<ProducerRecord<String, byte[]>> records) {
         return Uni.createFrom().completionStage(() -> CompletableFuture
-                .supplyAsync(() -> sendAll(records), sender)
+                .supplyAsync(() -> sendAll(records), thread)
                 .thenCompose(acks -> CompletableFuture.allOf(acks)
                         .handle((ignored, failure) -> Stream.of(acks).map(KafkaPublisher::failureOf).toList())));
     }
@@ -92,7 +106,8 @@ public class KafkaPublisher {
      * Nothing after a record the producer refused for a passing reason may be sent: a later record of the same
      * aggregate would overtake it when the round is retried. Such a refusal comes as a thrown exception or,
      * for most of them (the topic's metadata not there in time, a full buffer), through the callback before
-     * {@code send} returns. The records left unsent fail with it, and the round resumes from the lanes' cursors.
+     * {@code send} returns. The records left unsent fail with {@link NotSent}, which names it: they were not
+     * refused themselves, and their lanes resume from their cursors.
      * A record that can never be published does not stop the rest: it goes to the dead-letter topic.
      */
     private CompletableFuture<?>[] sendAll(List<ProducerRecord<String, byte[]>> records) {
@@ -113,8 +128,9 @@ public class KafkaPublisher {
             }
             Throwable refused = failureOf(ack);
             if (refused != null && !unpublishable(refused)) {
+                NotSent notSent = new NotSent(refused);
                 for (int rest = i + 1; rest < acks.length; rest++) {
-                    acks[rest] = CompletableFuture.failedFuture(refused);
+                    acks[rest] = CompletableFuture.failedFuture(notSent);
                 }
                 break;
             }
@@ -122,9 +138,24 @@ public class KafkaPublisher {
         return acks;
     }
 
+    /** Whether the record failed only because an earlier one of its batch was refused, never reaching the broker. */
+    public static boolean notSent(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return cause instanceof NotSent;
+    }
+
+    /** A record not sent because an earlier record of its batch was refused (the cause). */
+    public static final class NotSent extends RuntimeException {
+
+        public NotSent(Throwable refused) {
+            super("not sent: an earlier record of the batch was refused (" + refused + ")", refused, false, false);
+        }
+    }
+
     @PreDestroy
     void close() {
         sender.shutdown();
+        apart.shutdown();
         producer.close(Duration.ofSeconds(5));
     }
 }

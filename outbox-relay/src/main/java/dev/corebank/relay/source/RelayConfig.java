@@ -91,6 +91,18 @@ public interface RelayConfig {
     @WithDefault("60s")
     Duration roundTimeout();
 
+    /**
+     * A lane whose own rows the broker keeps refusing for a reason a retry may cure (a topic missing where
+     * auto-creation is off, a write the ACLs refuse, too few in-sync replicas) leaves the rounds, so that it
+     * holds no other lane, and is retried alone: first after this, the wait doubling with each failure.
+     */
+    @WithDefault("1s")
+    Duration laneRetryFirst();
+
+    /** Longest wait between two retries of a failing lane (see {@link #laneRetryFirst()}). */
+    @WithDefault("15s")
+    Duration laneRetryMax();
+
     /** How often an instance counts its peers and takes or gives back lanes to hold a fair share. */
     @WithDefault("3s")
     Duration rebalanceInterval();

@@ -1,8 +1,10 @@
 package dev.corebank.relay.publish;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
@@ -36,7 +38,12 @@ class KafkaPublisherTest {
 
         assertEquals(List.of(), producer.history(), "a later record of the aggregate would overtake the refused one");
         assertEquals(3, failures.size());
-        failures.forEach(failure -> assertInstanceOf(TimeoutException.class, failure));
+        assertInstanceOf(TimeoutException.class, failures.get(0), "the refused record fails with its refusal");
+        for (Throwable notSent : failures.subList(1, 3)) {
+            assertTrue(KafkaPublisher.notSent(notSent), "the records after it were not sent: " + notSent);
+            assertInstanceOf(TimeoutException.class, notSent.getCause(), "naming the refusal");
+        }
+        assertFalse(KafkaPublisher.notSent(failures.get(0)));
     }
 
     @Test

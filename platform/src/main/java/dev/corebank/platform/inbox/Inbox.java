@@ -1,17 +1,14 @@
 package dev.corebank.platform.inbox;
 
+import dev.corebank.base.db.DatabaseFailures;
 import dev.corebank.outbox.CloudEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.impl.NoStackTraceTimeoutException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
-import io.vertx.pgclient.PgException;
-import io.vertx.sqlclient.ClosedConnectionException;
-import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.HashSet;
@@ -65,7 +62,7 @@ public class Inbox {
     public Uni<Void> process(String consumer, UUID messageId, Function<SqlConnection, Uni<Void>> effect) {
         return Uni.createFrom().deferred(() -> once(consumer, messageId, effect))
                 // The database being away is no reason to give a message up: wait for it, holding the partition.
-                .onFailure(Inbox::transientFailure)
+                .onFailure(DatabaseFailures::transientFailure)
                 .retry().withBackOff(config.initialBackoff(), config.maxBackoff()).indefinitely()
                 .onFailure(e -> !(e instanceof MalformedMessage))
                 .retry().withBackOff(config.initialBackoff(), config.maxBackoff()).atMost(config.maxRetries())
@@ -105,36 +102,6 @@ public class Inbox {
     private void deadLettered(String consumer, String message, Throwable failure) {
         registry.counter("inbox.messages", "consumer", consumer, "outcome", "dead-lettered").increment();
         LOG.errorf(failure, "message %s failed for %s; handing it to the dead-letter topic", message, consumer);
-    }
-
-    /**
-     * Failures that say nothing about the message: the database unreachable or restarting, or a
-     * serialization conflict or deadlock that a retry resolves. Retried without limit; every other
-     * failure is retried {@code max-retries} times and then dead-lettered.
-     */
-    public static boolean transientFailure(Throwable failure) {
-        if (failure instanceof PgException pg && pg.getSqlState() != null) {
-            String state = pg.getSqlState();
-            return state.startsWith("08") || state.startsWith("57P") || state.equals("40001") || state.equals("40P01");
-        }
-        return failure instanceof ConnectException || failure instanceof ClosedConnectionException;
-    }
-
-    /**
-     * {@link #transientFailure} or the database overloaded: no pooled connection in time, out of
-     * connections or memory (53xxx), read-only during a failover (25006), a statement timeout (57014).
-     * Batch consumers retry these without limit, holding their partitions, as they say nothing about the
-     * messages.
-     */
-    public static boolean databaseUnavailable(Throwable failure) {
-        if (transientFailure(failure) || failure instanceof NoStackTraceTimeoutException) {
-            return true;
-        }
-        if (failure instanceof PgException pg && pg.getSqlState() != null) {
-            String state = pg.getSqlState();
-            return state.startsWith("53") || state.equals("25006") || state.equals("57014");
-        }
-        return false;
     }
 
     /** The CloudEvents id of a Kafka record, which every relayed record carries. */

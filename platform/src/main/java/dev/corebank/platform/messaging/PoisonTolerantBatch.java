@@ -1,6 +1,6 @@
 package dev.corebank.platform.messaging;
 
-import dev.corebank.platform.inbox.Inbox;
+import dev.corebank.base.db.DatabaseFailures;
 import dev.corebank.platform.inbox.InboxConfig;
 import io.micrometer.core.instrument.Counter;
 import io.smallrye.mutiny.Multi;
@@ -13,7 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * Applies what one poll of records said in one transaction, and never lets one record stop the ones behind it.
  * Records refused before applying (untrusted sender, unreadable) go to the dead-letter topic. The database away or
- * overloaded says nothing about the records: that is retried until it is back, holding the partitions. A batch
+ * overloaded says nothing about the records: that is waited out ({@link OutageRetry}), holding the partitions. A batch
  * failing for a reason of its own is applied again one record at a time, each retried a few times and then
  * dead-lettered and counted as {@code failed}, so that the record at fault alone is set aside.
  *
@@ -31,14 +31,19 @@ public final class PoisonTolerantBatch<T> {
 
     private final Function<List<T>, Uni<?>> apply;
     private final InboxConfig retries;
+    private final OutageRetry outages;
     private final DeadLetterChannel deadLetters;
     private final Counter failed;
 
-    /** @param apply applies the values of a batch in one transaction */
-    public PoisonTolerantBatch(Function<List<T>, Uni<?>> apply, InboxConfig retries, DeadLetterChannel deadLetters,
-            Counter failed) {
+    /**
+     * @param apply applies the values of a batch in one transaction
+     * @param outages how the consumer waits while the database is away
+     */
+    public PoisonTolerantBatch(Function<List<T>, Uni<?>> apply, InboxConfig retries, OutageRetry outages,
+            DeadLetterChannel deadLetters, Counter failed) {
         this.apply = apply;
         this.retries = retries;
+        this.outages = outages;
         this.deadLetters = deadLetters;
         this.failed = failed;
     }
@@ -71,9 +76,6 @@ public final class PoisonTolerantBatch<T> {
     }
 
     private Uni<Void> patiently(Uni<?> applying) {
-        return applying
-                .onFailure(Inbox::databaseUnavailable)
-                .retry().withBackOff(retries.initialBackoff(), retries.maxBackoff()).indefinitely()
-                .replaceWithVoid();
+        return outages.patiently(applying, DatabaseFailures::unavailable).replaceWithVoid();
     }
 }

@@ -47,13 +47,15 @@ public final class VersionedHashes<T> {
     private final Function<T, UUID> id;
     private final ToLongFunction<T> version;
     private final Function<T, Duration> ttl;
+    private final Duration timeout;
 
     /**
      * Documents of {@code type} under {@code keyPrefix} (e.g. {@code corebank:order:}), each known by its
-     * {@code id} and {@code version}, and kept for {@code ttl} after its last write (zero: for good).
+     * {@code id} and {@code version}, and kept for {@code ttl} after its last write (zero: for good). Every call
+     * fails once Redis has not answered within {@code config}'s timeout.
      */
-    public VersionedHashes(ReactiveRedisDataSource redis, ObjectMapper json, String keyPrefix, Class<T> type,
-            Function<T, UUID> id, ToLongFunction<T> version, Function<T, Duration> ttl) {
+    public VersionedHashes(ReactiveRedisDataSource redis, ObjectMapper json, ReadModelConfig config, String keyPrefix,
+            Class<T> type, Function<T, UUID> id, ToLongFunction<T> version, Function<T, Duration> ttl) {
         this.redis = redis;
         this.hashes = redis.hash(String.class, String.class, String.class);
         this.json = json;
@@ -62,11 +64,14 @@ public final class VersionedHashes<T> {
         this.id = id;
         this.version = version;
         this.ttl = ttl;
+        this.timeout = config.timeout();
     }
 
     /** The document as Redis has it, empty if it has none. */
     public Uni<Optional<T>> get(UUID documentId) {
-        return hashes.hget(keyPrefix + documentId, STATE).map(state -> Optional.ofNullable(state).map(this::parse));
+        return hashes.hget(keyPrefix + documentId, STATE)
+                .ifNoItem().after(timeout).failWith(this::noAnswer)
+                .map(state -> Optional.ofNullable(state).map(this::parse));
     }
 
     /** Stores {@code document} unless Redis holds its version or a newer one; true if stored. */
@@ -74,6 +79,7 @@ public final class VersionedHashes<T> {
         return redis.execute("EVAL", PUT_IF_NEWER, "1", keyPrefix + id.apply(document),
                         Long.toString(version.applyAsLong(document)), toJson(document),
                         Long.toString(ttl.apply(document).toMillis()))
+                .ifNoItem().after(timeout).failWith(this::noAnswer)
                 .map(reply -> reply.toLong() == 1L);
     }
 
@@ -100,6 +106,10 @@ public final class VersionedHashes<T> {
                 .onItem().transformToUni(put::apply).merge(CONCURRENT_WRITES)
                 .filter(Boolean::booleanValue)
                 .collect().with(Collectors.counting());
+    }
+
+    private RedisTimeout noAnswer() {
+        return new RedisTimeout("Redis did not answer within " + timeout);
     }
 
     private String toJson(T document) {

@@ -51,7 +51,7 @@ public class PlatformProblems {
     @ServerExceptionMapper
     public RestResponse<Problem> accountsUnavailable(AccountsUnavailable e, UriInfo uri) {
         LOG.warnf("ownership check failed: %s", e.getMessage());
-        return ProblemMapper.respond(Problem.of("accounts-unavailable", "Accounts unavailable", 503,
+        return ProblemMapper.unavailable(Problem.of("accounts-unavailable", "Accounts unavailable", 503,
                 "could not check who owns the account; nothing was done, retry later"), uri);
     }
 }

@@ -1,15 +1,12 @@
 package dev.corebank.platform.inbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corebank.platform.id.UuidV7;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
@@ -83,16 +80,6 @@ class InboxTest {
         }).await().atMost(WAIT));
 
         assertEquals(1, attempts.get());
-    }
-
-    @Test
-    void an_unreachable_or_restarting_database_is_waited_for_not_dead_lettered() {
-        assertTrue(Inbox.transientFailure(new PgException("terminating connection", "FATAL", "57P01", null)));
-        assertTrue(Inbox.transientFailure(new PgException("connection failure", "FATAL", "08006", null)));
-        assertTrue(Inbox.transientFailure(new PgException("deadlock detected", "ERROR", "40P01", null)));
-        assertTrue(Inbox.transientFailure(new java.net.ConnectException("Connection refused")));
-        assertFalse(Inbox.transientFailure(new PgException("relation does not exist", "ERROR", "42P01", null)));
-        assertFalse(Inbox.transientFailure(new IllegalStateException("cannot digest")));
     }
 
     private static Function<SqlConnection, Uni<Void>> effect(UUID id) {

@@ -5,12 +5,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
 /**
- * Readiness of a dependency the service can do without: it is asked, and what it answered is reported, but
+ * Readiness of a dependency the service can do without (Redis, and Kafka while the outbox holds the work): it is asked, and what it answered is reported, but
  * the check stays UP, because a pod that still serves every request (more slowly, or with a check skipped)
  * must stay in rotation. Taking every pod out at once when a cache goes away would turn a degraded service
  * into no service. The response says whether the dependency answered and, when it did not, what the pod
@@ -52,9 +54,16 @@ public abstract class DegradableDependencyCheck implements AsyncHealthCheck {
                 .failWith(() -> new IllegalStateException("no answer within " + timeout))
                 .map(answered -> {
                     reachable.set(1);
-                    return HealthCheckResponse.named(name).up().withData("reachable", true).build();
+                    HealthCheckResponseBuilder up = HealthCheckResponse.named(name).up().withData("reachable", true);
+                    describe(answered).forEach(up::withData);
+                    return up.build();
                 })
                 .onFailure().recoverWithItem(this::degraded);
+    }
+
+    /** What the check reports of a dependency that answered, beside {@code reachable}; nothing by default. */
+    protected Map<String, String> describe(Object answer) {
+        return Map.of();
     }
 
     private HealthCheckResponse degraded(Throwable failure) {

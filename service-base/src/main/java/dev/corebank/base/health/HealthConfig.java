@@ -8,7 +8,7 @@ import java.time.Duration;
 @ConfigMapping(prefix = "corebank.health")
 public interface HealthConfig {
 
-    /** How long the Kafka check waits for the cluster to answer before it reports DOWN. */
+    /** How long the Kafka check waits for the cluster to answer before it reports the broker unreachable. */
     @WithDefault("3s")
     Duration kafkaTimeout();
 

@@ -1,10 +1,11 @@
 package dev.corebank.base.health;
 
 import dev.corebank.base.kafka.KafkaSecurity;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Identifier;
-import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Collection;
@@ -15,41 +16,44 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.Node;
-import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Readiness of the Kafka cluster, asked of the broker itself with a bounded wait.
+ * Whether the Kafka cluster answers, asked of the broker itself with a bounded wait, so that a broker that died
+ * after start-up shows here within seconds with the reason.
  *
- * <p>The messaging connector only reports channels it already has; a service with no channel open yet, or
- * a broker that died after start-up, must still show up here as DOWN with the reason, and quickly: a
- * readiness probe that hangs is worse than one that fails.
+ * <p>The broker is a dependency every process can wait out: the services commit their events to the outbox
+ * whether or not it is there, the relay publishes them once it is back, and the consumers resume where they
+ * stopped. Taking the pods out of rotation would refuse the requests the outbox would have held, so the check
+ * reports the broker unreachable and stays UP (see {@link DegradableDependencyCheck}); alert on
+ * {@code dependency_reachable{dependency="Kafka cluster"}}.
  */
 @Readiness
 @Singleton
-public class KafkaReadinessCheck implements AsyncHealthCheck {
+public class KafkaReadinessCheck extends DegradableDependencyCheck {
 
     static final String NAME = "Kafka cluster";
+    private static final String WITHOUT_IT = "requests are still accepted; their events wait in the outbox and are "
+            + "published, and consumers resume, when the broker is back";
 
-    private final HealthConfig config;
     private final Admin admin;
 
-    KafkaReadinessCheck(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, HealthConfig config) {
-        this.config = config;
-        this.admin = Admin.create(adminConfig(kafkaConfig, config));
+    @Inject
+    public KafkaReadinessCheck(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, HealthConfig config,
+            MeterRegistry registry) {
+        this(Admin.create(adminConfig(kafkaConfig, config)), config, registry);
+    }
+
+    private KafkaReadinessCheck(Admin admin, HealthConfig config, MeterRegistry registry) {
+        super(NAME, WITHOUT_IT, config.kafkaTimeout().plusMillis(500), () -> nodes(admin, config.kafkaTimeout()), registry);
+        this.admin = admin;
     }
 
     @Override
-    public Uni<HealthCheckResponse> call() {
-        int timeoutMs = (int) config.kafkaTimeout().toMillis();
-        return Uni.createFrom()
-                .completionStage(() -> admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs))
-                        .nodes()
-                        .toCompletionStage())
-                .map(KafkaReadinessCheck::up)
-                .ifNoItem().after(config.kafkaTimeout().plusMillis(500))
-                .failWith(() -> new IllegalStateException("no answer from the cluster within " + config.kafkaTimeout()))
-                .onFailure().recoverWithItem(KafkaReadinessCheck::down);
+    protected Map<String, String> describe(Object nodes) {
+        return Map.of("nodes", ((Collection<?>) nodes).stream()
+                .map(node -> ((Node) node).host() + ":" + ((Node) node).port())
+                .collect(Collectors.joining(",")));
     }
 
     @PreDestroy
@@ -57,19 +61,11 @@ public class KafkaReadinessCheck implements AsyncHealthCheck {
         admin.close(Duration.ZERO);
     }
 
-    private static HealthCheckResponse up(Collection<Node> nodes) {
-        return HealthCheckResponse.named(NAME)
-                .up()
-                .withData("nodes", nodes.stream().map(n -> n.host() + ":" + n.port()).collect(Collectors.joining(",")))
-                .build();
-    }
-
-    private static HealthCheckResponse down(Throwable failure) {
-        Throwable cause = failure.getCause() != null && failure.getMessage() == null ? failure.getCause() : failure;
-        return HealthCheckResponse.named(NAME)
-                .down()
-                .withData("reason", cause.getClass().getSimpleName() + ": " + cause.getMessage())
-                .build();
+    private static Uni<Collection<Node>> nodes(Admin admin, Duration timeout) {
+        return Uni.createFrom().completionStage(() -> admin.describeCluster(
+                        new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()))
+                .nodes()
+                .toCompletionStage());
     }
 
     private static Map<String, Object> adminConfig(Map<String, Object> kafkaConfig, HealthConfig config) {

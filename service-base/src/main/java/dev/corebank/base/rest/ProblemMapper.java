@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import dev.corebank.base.db.DatabaseFailures;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -12,6 +13,7 @@ import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -22,13 +24,17 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 /**
  * The failures every HTTP API of ours shares, the relay's included, as {@code application/problem+json}
  * (RFC 9457): requests that fail bean validation or are unreadable, missing or refused credentials, what
- * JAX-RS itself refuses, and anything unexpected. Platform maps the failures of its own request handling
+ * JAX-RS itself refuses, the database being unavailable ({@code 503} with {@code Retry-After}), and anything
+ * unexpected. Platform maps the failures of its own request handling
  * (request checks, idempotency, account access) in PlatformProblems; a service maps its domain failures in
  * a mapper of its own; both with {@link #respond}.
  */
 public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+    // Long enough for a restarting database or a failover to finish, short enough that a client retrying at
+    // this pace sees the service back within seconds of its dependency.
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
 
     @ServerExceptionMapper
     public RestResponse<Problem> invalid(ConstraintViolationException e, UriInfo uri) {
@@ -95,9 +101,26 @@ public class ProblemMapper {
 
     @ServerExceptionMapper(priority = 10_000)
     public RestResponse<Problem> unexpected(Throwable e, UriInfo uri) {
+        if (DatabaseFailures.unavailableAnywhere(e)) {
+            // Not a bug, and not the client's fault: the same request will go through once the database is back.
+            LOG.warnf("request refused while the database is unavailable: %s", e);
+            return unavailable(Problem.of("database-unavailable", "Service unavailable", 503,
+                    "the database is not answering; retry after the Retry-After seconds, with the same Idempotency-Key "
+                            + "if the request had one"), uri);
+        }
         LOG.error("request failed unexpectedly", e);
         return respond(Problem.of("internal-error", "Internal error", 500,
                 "the request failed on our side; retry it with the same Idempotency-Key, if it had one"), uri);
+    }
+
+    /**
+     * A {@code 503} problem with {@code Retry-After}: a dependency is away for now, so a client should try the same
+     * request again later rather than treat it as failed for good.
+     */
+    public static RestResponse<Problem> unavailable(Problem problem, UriInfo uri) {
+        RestResponse<Problem> response = respond(problem, uri);
+        response.getHeaders().add("Retry-After", Long.toString(RETRY_AFTER.toSeconds()));
+        return response;
     }
 
     /** The problem as the response, its {@code instance} the request's path. */

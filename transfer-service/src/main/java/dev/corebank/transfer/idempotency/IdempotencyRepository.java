@@ -49,9 +49,15 @@ public class IdempotencyRepository {
             WHERE k.client_id = a.client_id AND k.key = a.key AND k.response_status IS NULL
             RETURNING k.client_id, k.key, k.transfer_id, k.response_status, k.response_body""";
 
+    // A key whose transfer is still PENDING is kept past its retention: forgotten, it would let a client's
+    // retry make a second transfer while the first may still be applied. It goes at the first purge after
+    // the transfer settles.
     private static final String PURGE = """
             DELETE FROM idempotency_keys WHERE ctid = ANY (ARRAY(
-                SELECT ctid FROM idempotency_keys WHERE created_at < $1 LIMIT $2))""";
+                SELECT k.ctid FROM idempotency_keys k
+                WHERE k.created_at < $1
+                  AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.id = k.transfer_id AND t.status = 'PENDING')
+                LIMIT $2))""";
 
     /** Binds each claim's key to its transfer unless the key is taken; returns the transfers whose claim held. */
     public Uni<Set<UUID>> claim(SqlClient client, List<KeyClaim> claims) {

@@ -10,7 +10,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Forgets Idempotency-Keys past their retention, in batches of short transactions, until none is left.
- * Each batch finds its rows through the BRIN index on created_at.
+ * Each batch finds its rows through the BRIN index on created_at. The key of a transfer still PENDING stays
+ * until the transfer settles, however old: a retry must find the transfer, not make a second one.
  */
 @Singleton
 public class KeyPurge {
@@ -36,7 +37,7 @@ public class KeyPurge {
                 .replaceWithVoid();
     }
 
-    /** Deletes every key older than the retention; returns how many. */
+    /** Deletes every key older than the retention whose transfer has settled; returns how many. */
     public Uni<Long> purge() {
         Instant before = Instant.now().minus(config.retention());
         return purgeFrom(before, 0L)

@@ -5,6 +5,7 @@ import dev.corebank.platform.inbox.InboxConfig;
 import dev.corebank.platform.messaging.CloudEventDecoder;
 import dev.corebank.platform.messaging.DeadLetterChannel;
 import dev.corebank.platform.messaging.PoisonTolerantBatch.Read;
+import dev.corebank.platform.messaging.OutageRetry;
 import dev.corebank.platform.messaging.PoisonTolerantBatch;
 import dev.corebank.platform.messaging.ReplyReader;
 import dev.corebank.platform.outbox.OutboxConfig;
@@ -55,6 +56,7 @@ public class LedgerReplies {
         this.reader = new ReplyReader<>("transfer-ledger-replies", "transfers", TRANSFER_REPLIES.keySet(),
                 config.ledgerSenders(), outbox.sourceName(), registry, this::outcomeOf);
         this.batch = new PoisonTolerantBatch<>(transfers::settle, retries,
+                new OutageRetry("ledger-events", retries, registry),
                 new DeadLetterChannel(deadLetters, "transfer-service"),
                 Counter.builder("transfers.ledger_replies.failed")
                         .description("Ledger answers whose settling kept failing (dead-lettered)")
