@@ -33,7 +33,7 @@ record Books(Map<UUID, Account> accounts, Map<UUID, Long> journalSums, List<Ledg
     record Hold(UUID id, String status, Long capturedAmount) {
     }
 
-    record Transfer(UUID id, UUID from, UUID to, long amount, String status) {
+    record Transfer(UUID id, UUID from, UUID to, long amount, String status, Instant completedAt) {
     }
 
     record Line(String sku, int quantity, long price) {
@@ -54,7 +54,7 @@ record Books(Map<UUID, Account> accounts, Map<UUID, Long> journalSums, List<Ledg
             WHERE account_id = ANY(?) AND kind <> 'DEPOSIT' GROUP BY movement_id, kind""";
     private static final String HOLDS = "SELECT id, status, captured_amount FROM holds WHERE account_id = ANY(?)";
     private static final String TRANSFERS =
-            "SELECT id, from_account_id, to_account_id, amount, status FROM transfers WHERE from_account_id = ANY(?)";
+            "SELECT id, from_account_id, to_account_id, amount, status, completed_at FROM transfers WHERE from_account_id = ANY(?)";
     private static final String ORDERS = """
             SELECT id, customer_account_id, merchant_account_id, total, status, hold_id, capture_command_id, items,
                    version, updated_at
@@ -82,7 +82,8 @@ record Books(Map<UUID, Account> accounts, Map<UUID, Long> journalSums, List<Ledg
         List<Transfer> transfers = new ArrayList<>();
         try (Connection db = connect("transfers")) {
             query(db, TRANSFERS, uuids(db, customerIds), row -> transfers.add(new Transfer(uuid(row, 1), uuid(row, 2),
-                    uuid(row, 3), row.getLong(4), row.getString(5))));
+                    uuid(row, 3), row.getLong(4), row.getString(5),
+                    row.getTimestamp(6) == null ? null : row.getTimestamp(6).toInstant())));
         }
         List<Order> orders = new ArrayList<>();
         Map<String, Product> products = new HashMap<>();

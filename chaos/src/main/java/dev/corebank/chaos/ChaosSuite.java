@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * each scenario's requests as CSV and the HTML report, and exits 1 if any invariant failed in any scenario.
  *
  * <p>Settings are system properties: {@code chaos.scenarios} (comma-separated, default all), {@code chaos.warmup}
- * (seconds of load before the first scenario),
+ * (at most this many seconds of load before the first scenario, until the services answer fast),
  * {@code chaos.outage.<scenario>} (seconds), {@code chaos.transfers.rate} and {@code chaos.orders.rate} (per
  * second), {@code chaos.before}, {@code chaos.after} (seconds), {@code chaos.customers}, {@code chaos.dir} (where
  * the report goes), {@code chaos.script} (bin/chaos), {@code chaos.chartjs} and {@code chaos.annotationjs} (the
@@ -33,14 +33,16 @@ public final class ChaosSuite {
     private static final Duration RECOVERY_WAIT = Duration.ofSeconds(120);
     /** The load goes on at least this long after recovery, so the charts show the stack working again. */
     private static final Duration AFTER_RECOVERY = Duration.ofSeconds(10);
+    private static final int WARMUP_ROUND = 20;
+    private static final int WARM_P50_MILLIS = 100;
     /** After the settle limit, how much longer to keep reading unfinished requests, to tell late from lost. */
-    private static final Duration LATE_GRACE = Duration.ofSeconds(30);
+    private static final Duration LATE_GRACE = Duration.ofSeconds(60);
 
     private final Faults faults;
     private final Path dir;
     private final int transferRate = Integer.getInteger("chaos.transfers.rate", 80);
     private final int orderRate = Integer.getInteger("chaos.orders.rate", 20);
-    private final int warmup = Integer.getInteger("chaos.warmup", 60);
+    private final int warmup = Integer.getInteger("chaos.warmup", 300);
     private final int before = Integer.getInteger("chaos.before", 20);
     private final int after = Integer.getInteger("chaos.after", 30);
     private final int customers = Integer.getInteger("chaos.customers", 200);
@@ -83,15 +85,17 @@ public final class ChaosSuite {
     }
 
     /**
-     * The same load on a fixture of its own for {@code chaos.warmup} seconds, judged by nobody: on two cores, services
-     * fresh from {@code bin/stack up} answered POSTs in seconds until their JIT compilers had caught up, which made
-     * the first scenario measure the warm-up rather than its fault.
+     * The same load on a fixture of its own, judged by nobody, in rounds of {@value #WARMUP_ROUND} s until a round's
+     * POSTs answer at p50 under {@value #WARM_P50_MILLIS} ms with no error, for {@code chaos.warmup} s at most. On two
+     * cores, services fresh from {@code bin/stack up} answered in seconds for their first minutes (a 60 s warm-up
+     * still ended at p50 6 s), which made the first scenario measure the JIT compilers rather than its fault.
      */
     private void warmUp() throws Exception {
         if (warmup <= 0) {
             return;
         }
-        System.out.printf("%n==> warm-up: %d s of the same load, not judged%n", warmup);
+        System.out.printf("%n==> warm-up: the same load, not judged, until a %d s round answers at p50 < %d ms (at most %d s)%n",
+                WARMUP_ROUND, WARM_P50_MILLIS, warmup);
         if (!faults.stackUp()) {
             System.out.println("  the stack did not come up (see the fault log); the scenarios will say so");
             return;
@@ -100,16 +104,25 @@ public final class ChaosSuite {
         try (Load load = new Load(fixture, transferRate, orderRate)) {
             long origin = System.nanoTime();
             load.start(origin);
-            sleepUntil(origin + Run.nanos(warmup));
+            for (int round = 1; round * WARMUP_ROUND <= warmup; round++) {
+                long from = origin + Run.nanos((long) (round - 1) * WARMUP_ROUND);
+                long to = origin + Run.nanos((long) round * WARMUP_ROUND);
+                sleepUntil(to + TimeUnit.SECONDS.toNanos(2));
+                List<Request> offered = load.requests().stream()
+                        .filter(request -> request.intendedAt >= from && request.intendedAt < to)
+                        .toList();
+                double[] latencies = offered.stream().filter(request -> request.answeredAt != 0)
+                        .mapToDouble(request -> (request.answeredAt - request.intendedAt) / 1e6).sorted().toArray();
+                long failed = offered.stream().filter(request -> request.answeredAt != 0 && !request.accepted()).count();
+                double p50 = latencies.length == 0 ? Double.NaN : latencies[latencies.length / 2];
+                System.out.printf(Locale.ROOT, "  round %d: %,d offered, %,d answered, %,d not accepted, POST p50 %.0f ms%n",
+                        round, offered.size(), latencies.length, failed, p50);
+                if (latencies.length == offered.size() && failed == 0 && p50 < WARM_P50_MILLIS) {
+                    break;
+                }
+            }
             load.stop();
             awaitSettled(load, origin);
-            List<Request> last = load.requests().stream()
-                    .filter(request -> request.intendedAt > origin + Run.nanos(warmup - 10) && request.answeredAt != 0)
-                    .toList();
-            double[] latencies = last.stream().mapToDouble(request -> (request.answeredAt - request.intendedAt) / 1e6).sorted().toArray();
-            System.out.printf(Locale.ROOT, "  %,d requests; in the last 10 s: %d answered, POST p50 %.0f ms, max %.0f ms%n",
-                    load.requests().size(), latencies.length, latencies.length == 0 ? Double.NaN : latencies[latencies.length / 2],
-                    latencies.length == 0 ? Double.NaN : latencies[latencies.length - 1]);
         }
     }
 

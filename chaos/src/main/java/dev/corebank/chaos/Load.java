@@ -36,8 +36,8 @@ import java.util.concurrent.locks.LockSupport;
  * Steady mixed load: {@code POST /transfers} and {@code POST /orders} on a fixed clock (open loop, as
  * bench's {@code OpenLoop}: a request leaves at its intended time whatever earlier ones are doing, so a stall
  * shows as latency and errors instead of slowing the clock), every request recorded as a {@link Request}. The
- * POSTs do not wait for the outcome; each accepted one is then read with its {@code GET} (1, 2, 4, then every 4 s)
- * until it is final, which is how a client learns it.
+ * POSTs do not wait for the outcome; each accepted one is then read with its {@code GET} (after 1, 2, 4, 8, then
+ * every 10 s, {@value #READS_PER_SECOND} GETs a second at most) until it is final, which is how a client learns it.
  *
  * <p>Every exchange has a deadline of {@link #ANSWER_TIMEOUT} from the moment it is sent, waiting for a connection
  * included: past it the request counts as a hang. The pools are large (512 connections a service) so that, at a
@@ -47,7 +47,14 @@ final class Load implements AutoCloseable {
 
     static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
     private static final long LARGEST_TRANSFER = 5_000;
-    private static final long LONGEST_POLL_MILLIS = 4_000;
+    private static final long LONGEST_POLL_MILLIS = 10_000;
+    /**
+     * At most this many GETs a second. Polling every pending request every few seconds grew with the backlog: with
+     * the broker down, 16,000 pending transfers were read at 550 GETs/s, more load than the POSTs themselves, on
+     * the services trying to recover. When a request became final is taken from the databases, not from when a
+     * GET saw it, so reading less often costs no precision.
+     */
+    private static final int READS_PER_SECOND = 150;
 
     private final Fixture fixture;
     private final int transferRate;
@@ -58,6 +65,8 @@ final class Load implements AutoCloseable {
     private final Map<String, LongAdder> reads = new ConcurrentHashMap<>();
     private final Map<String, String> readSamples = new ConcurrentHashMap<>();
     private final AtomicLong keys = new AtomicLong();
+    private final AtomicLong readSecond = new AtomicLong();
+    private final AtomicLong readsThisSecond = new AtomicLong();
     private volatile boolean offering;
     private volatile boolean polling = true;
     private Thread clock;
@@ -240,7 +249,21 @@ final class Load implements AutoCloseable {
         if (!polling) {
             return;
         }
-        vertx.setTimer(afterMillis, timer -> exchange(options(HttpMethod.GET, request.kind.path + "/" + request.id), null)
+        vertx.setTimer(afterMillis, timer -> read(request, afterMillis));
+    }
+
+    /** One GET of {@code request}, unless this second's reads are spent: then it waits its turn. */
+    private void read(Request request, long afterMillis) {
+        long second = System.nanoTime() / 1_000_000_000L;
+        if (readSecond.get() != second) {
+            readSecond.set(second);
+            readsThisSecond.set(0);
+        }
+        if (readsThisSecond.incrementAndGet() > READS_PER_SECOND) {
+            vertx.setTimer(1_000 + ThreadLocalRandom.current().nextInt(1_000), timer -> read(request, afterMillis));
+            return;
+        }
+        exchange(options(HttpMethod.GET, request.kind.path + "/" + request.id), null)
                 .whenComplete((answer, failure) -> {
                     String label = "GET " + request.kind.path + " " + readLabel(answer, failure);
                     reads.computeIfAbsent(label, ignored -> new LongAdder()).increment();
@@ -252,7 +275,7 @@ final class Load implements AutoCloseable {
                     if (!request.terminal()) {
                         poll(request, Math.min(afterMillis * 2, LONGEST_POLL_MILLIS));
                     }
-                }));
+                });
     }
 
     private static void read(Request request, String state) {
