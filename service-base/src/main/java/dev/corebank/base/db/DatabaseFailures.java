@@ -3,7 +3,7 @@ package dev.corebank.base.db;
 import io.vertx.core.impl.NoStackTraceTimeoutException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
-import java.net.ConnectException;
+import java.net.SocketException;
 
 /**
  * Which database failures say nothing about the work that met them: the database away, restarting or
@@ -16,7 +16,7 @@ public final class DatabaseFailures {
     }
 
     /**
-     * The database unreachable or restarting (08xxx, 57Pxx, refused or closed connections), or a serialization
+     * The database unreachable or restarting (08xxx, 57Pxx, refused, reset or closed connections), or a serialization
      * conflict or deadlock (40001, 40P01) that a retry resolves.
      */
     public static boolean transientFailure(Throwable failure) {
@@ -24,7 +24,9 @@ public final class DatabaseFailures {
             String state = pg.getSqlState();
             return state.startsWith("08") || state.startsWith("57P") || state.equals("40001") || state.equals("40P01");
         }
-        return failure instanceof ConnectException || failure instanceof ClosedConnectionException;
+        // SocketException covers a refused connection (ConnectException) and one the server reset in mid-request,
+        // as a PostgreSQL shutting down does to the statements it was running.
+        return failure instanceof SocketException || failure instanceof ClosedConnectionException;
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.impl.NoStackTraceTimeoutException;
 import io.vertx.pgclient.PgException;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +18,7 @@ class DatabaseFailuresTest {
         assertTrue(DatabaseFailures.transientFailure(new PgException("connection failure", "FATAL", "08006", null)));
         assertTrue(DatabaseFailures.transientFailure(new PgException("deadlock detected", "ERROR", "40P01", null)));
         assertTrue(DatabaseFailures.transientFailure(new ConnectException("Connection refused")));
+        assertTrue(DatabaseFailures.transientFailure(new SocketException("Connection reset")));
         assertFalse(DatabaseFailures.transientFailure(new PgException("relation does not exist", "ERROR", "42P01", null)));
         assertFalse(DatabaseFailures.transientFailure(new IllegalStateException("cannot digest")));
     }
