@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corebank.messages.ledger.AccountChanged;
 import dev.corebank.messages.ledger.LedgerCommand;
 import dev.corebank.outbox.CloudEvents;
 import dev.corebank.platform.id.UuidV7;
@@ -36,14 +37,17 @@ public class LedgerTestSupport {
     private final Pool pool;
     private final ObjectMapper json;
     private final String commandTopic;
+    private final String accountsTopic;
     private final KafkaProducer<String, String> producer;
 
     public LedgerTestSupport(Pool pool, ObjectMapper json,
             @ConfigProperty(name = "corebank.ledger.topics.commands") String commandTopic,
+            @ConfigProperty(name = "corebank.ledger.topics.accounts") String accountsTopic,
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
         this.pool = pool;
         this.json = json;
         this.commandTopic = commandTopic;
+        this.accountsTopic = accountsTopic;
         Properties config = new Properties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -118,6 +122,15 @@ public class LedgerTestSupport {
         ProducerRecord<String, String> record = new ProducerRecord<>(commandTopic, key, value);
         headers.forEach((name, header) -> record.headers().add(name, bytes(header)));
         producer.send(record);
+    }
+
+    /** Puts {@code state} on the accounts topic, as the ledger's relayed AccountChanged events arrive there. */
+    public void publishAccountState(AccountChanged state) {
+        try {
+            producer.send(new ProducerRecord<>(accountsTopic, state.accountId().toString(), json.writeValueAsString(state)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public void flush() {

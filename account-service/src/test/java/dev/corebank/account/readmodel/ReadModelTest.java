@@ -11,13 +11,7 @@ import dev.corebank.messages.ledger.AccountChanged;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /** The Redis read model: served when fresh enough, healed from PostgreSQL, never set back to an older state. */
@@ -32,12 +26,6 @@ class ReadModelTest {
 
     @Inject
     ObjectMapper json;
-
-    @ConfigProperty(name = "corebank.ledger.topics.accounts")
-    String accountsTopic;
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
 
     @Test
     void reads_fall_back_to_postgresql_and_heal_the_read_model() {
@@ -59,12 +47,10 @@ class ReadModelTest {
     @Test
     void the_projection_keeps_the_newest_state_whatever_order_events_arrive_in() {
         UUID id = UUID.randomUUID();
-        try (KafkaProducer<String, String> producer = producer()) {
-            producer.send(record(state(id, 5, 500)));
-            producer.send(record(state(id, 3, 300)));  // late and older: ignored
-            producer.send(record(state(id, 5, 999)));  // same version again: ignored
-            producer.flush();
-        }
+        ledger.publishAccountState(state(id, 5, 500));
+        ledger.publishAccountState(state(id, 3, 300));  // late and older: ignored
+        ledger.publishAccountState(state(id, 5, 999));  // same version again: ignored
+        ledger.flush();
         long deadline = System.currentTimeMillis() + 30_000;
         while (!"5".equals(redis.hash(String.class).hget(key(id), "version")) && System.currentTimeMillis() < deadline) {
             LedgerTestSupport.sleep(100);
@@ -90,20 +76,6 @@ class ReadModelTest {
 
         assertEquals("1", redis.hash(String.class).hget(key(id), "version"));
         given().get("/accounts/{id}", id).then().header("X-Read-Source", "cache").body("balance", equalTo(7));
-    }
-
-    private KafkaProducer<String, String> producer() {
-        Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        return new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
-    }
-
-    private ProducerRecord<String, String> record(AccountChanged state) {
-        try {
-            return new ProducerRecord<>(accountsTopic, state.accountId().toString(), json.writeValueAsString(state));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private AccountChanged parse(String state) {

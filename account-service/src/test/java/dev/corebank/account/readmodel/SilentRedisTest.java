@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corebank.account.LedgerTestSupport;
 import dev.corebank.messages.ledger.AccountChanged;
 import dev.corebank.testing.OperabilityContract;
@@ -16,15 +15,9 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -48,15 +41,6 @@ class SilentRedisTest {
 
     @Inject
     RedisDataSource redis;
-
-    @Inject
-    ObjectMapper json;
-
-    @ConfigProperty(name = "corebank.ledger.topics.accounts")
-    String accountsTopic;
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
 
     @AfterEach
     void redisAnswersAgain() {
@@ -82,10 +66,11 @@ class SilentRedisTest {
     }
 
     @Test
-    void the_projection_waits_out_a_stalled_redis_and_catches_up_when_it_answers() throws Exception {
+    void the_projection_waits_out_a_stalled_redis_and_catches_up_when_it_answers() {
         UUID account = UUID.randomUUID();
         StallableRedis.PROXY.stall();
-        publish(new AccountChanged(account, "owner", "EUR", 321, 321, 0, "OPEN", 4));
+        ledger.publishAccountState(new AccountChanged(account, "owner", "EUR", 321, 321, 0, "OPEN", 4));
+        ledger.flush();
 
         await().alias("the account-changes consumer reporting a wait for Redis")
                 .atMost(CATCH_UP)
@@ -100,14 +85,6 @@ class SilentRedisTest {
                 .until(() -> "4".equals(redis.hash(String.class).hget("corebank:account:" + account, "version")));
         await().alias("the consumer flowing again").atMost(CATCH_UP).until(() -> waitingSeconds() == 0);
         given().when().get("/accounts/{id}", account).then().statusCode(200).header("X-Read-Source", "cache");
-    }
-
-    private void publish(AccountChanged state) throws Exception {
-        Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>(accountsTopic, state.accountId().toString(), json.writeValueAsString(state))).get();
-        }
     }
 
     /** The consumer's wait, or -1 before its first record (the consumer bean, and its gauge, come with it). */
