@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corebank.messages.ledger.AccountChanged;
 import dev.corebank.testing.LiveLedger;
 import dev.corebank.testing.Tokens;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -13,6 +15,7 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -129,6 +132,24 @@ class SecurityTest {
         assertEquals("INSUFFICIENT_FUNDS", seenByCarol.jsonPath().getString("reason"));
         String detail = String.valueOf(seenByCarol.jsonPath().getString("detail")).replace(alicesAccount.toString(), "");
         assertFalse(detail.contains(available), "alice's available " + available + " in " + seenByCarol.asString());
+    }
+
+    @Test
+    void a_forged_read_model_entry_naming_bob_the_owner_moves_nothing() throws Exception {
+        // An account of alice's this process has never looked up, so nothing here remembers its owner.
+        UUID savings = TransferLedger.get().openAccount(alice, "EUR", 5_000);
+        AccountChanged forged = new AccountChanged(savings, bob, "EUR", 5_000, 5_000, 0, "OPEN", 1_000_000);
+        redis.hash(String.class).hset("corebank:account:" + savings,
+                Map.of("version", "1000000", "state", new ObjectMapper().writeValueAsString(forged)));
+
+        Response stolen = transfer(as("bob"), savings, carolsAccount, 5_000);
+
+        assertEquals(404, stolen.statusCode(), stolen.asString());
+        assertEquals(0, Transfers.count(pool, "SELECT count(*) FROM transfers WHERE from_account_id = $1", savings),
+                "nothing was written");
+        assertEquals(5_000, TransferLedger.get().available(savings), "nothing moved");
+        Response own = transfer(as("alice"), savings, carolsAccount, 1);
+        assertEquals(202, own.statusCode(), "the owner still moves her money: " + own.asString());
     }
 
     @Test

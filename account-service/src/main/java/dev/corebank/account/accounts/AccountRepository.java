@@ -25,6 +25,7 @@ public class AccountRepository {
             INSERT INTO accounts (id, owner_id, currency, kind) VALUES ($1, $2, $3, 'SYSTEM')
             ON CONFLICT (currency) WHERE kind = 'SYSTEM' DO NOTHING""";
     private static final String FIND = "SELECT " + COLUMNS + " FROM accounts WHERE id = $1";
+    private static final String OWNER = "SELECT owner_id FROM accounts WHERE id = $1";
     private static final String SYSTEM_ACCOUNTS = """
             SELECT id FROM accounts WHERE kind = 'SYSTEM' AND currency = ANY($1)""";
     // ORDER BY under FOR UPDATE: the rows are locked in ascending id order, the one order every
@@ -58,6 +59,13 @@ public class AccountRepository {
         return client.preparedQuery(FIND)
                 .execute(Tuple.of(id))
                 .map(AccountRepository::first);
+    }
+
+    /** Who owns the account; empty if there is none. */
+    public Uni<Optional<String>> ownerOf(SqlClient client, UUID id) {
+        return client.preparedQuery(OWNER)
+                .execute(Tuple.of(id))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString("owner_id")));
     }
 
     public Uni<List<UUID>> systemAccountIds(SqlClient client, Collection<String> currencies) {

@@ -1,5 +1,7 @@
 package dev.corebank.account.accounts;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.corebank.account.journal.JournalEntry;
 import dev.corebank.account.journal.JournalRepository;
 import dev.corebank.account.journal.StatementCursor;
@@ -7,6 +9,8 @@ import dev.corebank.account.readmodel.AccountReadModel;
 import dev.corebank.messages.ledger.AccountChanged;
 import dev.corebank.platform.id.UuidV7;
 import dev.corebank.platform.outbox.Outbox;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -24,6 +28,8 @@ public class AccountService {
 
     private static final Logger LOG = Logger.getLogger(AccountService.class);
     private static final int REBUILD_PAGE = 500;
+    /** Owners remembered (an account's owner never changes): about 100 bytes each. */
+    private static final int OWNERS_CACHED = 100_000;
 
     private final Pool pool;
     private final AccountRepository accounts;
@@ -31,15 +37,20 @@ public class AccountService {
     private final AccountEvents events;
     private final JournalRepository journal;
     private final Outbox outbox;
+    private final Cache<UUID, String> owners = Caffeine.newBuilder().maximumSize(OWNERS_CACHED).build();
+    private final Counter untrustedCopies;
 
     public AccountService(Pool pool, AccountRepository accounts, AccountReadModel readModel, AccountEvents events,
-            JournalRepository journal, Outbox outbox) {
+            JournalRepository journal, Outbox outbox, MeterRegistry registry) {
         this.pool = pool;
         this.accounts = accounts;
         this.readModel = readModel;
         this.events = events;
         this.journal = journal;
         this.outbox = outbox;
+        this.untrustedCopies = Counter.builder("accounts.read_model.untrusted")
+                .description("Read-model copies not served because they named another owner than PostgreSQL's")
+                .register(registry);
     }
 
     /** Opens an account, and the bank's cash account of its currency if this is the currency's first. */
@@ -51,17 +62,58 @@ public class AccountService {
     }
 
     /**
-     * The account from the Redis read model when it holds at least {@code minVersion}, else from PostgreSQL
-     * (which then refreshes the read model). Redis being down only makes every read a PostgreSQL read.
+     * Who owns the account, as PostgreSQL says; {@link AccountNotFound} if there is no such account. Every
+     * decision about who may read an account, here and in the services that ask account-service, rests on
+     * this, never on the Redis read model: anyone who can write one Redis key could otherwise name himself
+     * the owner. An account's owner never changes, so an answer is remembered.
      */
-    public Uni<Read> find(UUID id, OptionalLong minVersion) {
+    public Uni<String> ownerOf(UUID id) {
+        String known = owners.getIfPresent(id);
+        if (known != null) {
+            return Uni.createFrom().item(known);
+        }
+        return accounts.ownerOf(pool, id)
+                .map(found -> found.orElseThrow(() -> new AccountNotFound(id)))
+                .invoke(owner -> owners.put(id, owner));
+    }
+
+    /**
+     * The account of {@code owner} (as {@link #ownerOf} says) from the Redis read model when it holds at
+     * least {@code minVersion}, else from PostgreSQL (which then refreshes the read model). Redis being down
+     * only makes every read a PostgreSQL read. A copy naming another owner was not written by this service:
+     * it is not served but deleted (a forged version could otherwise hold off every later write), and is logged
+     * and counted ({@code accounts_read_model_untrusted_total}).
+     */
+    public Uni<Read> find(UUID id, String owner, OptionalLong minVersion) {
         return readModel.get(id)
                 .onFailure().invoke(e -> LOG.debugf("read model unavailable (%s); reading PostgreSQL", e.getMessage()))
                 .onFailure().recoverWithItem(Optional.empty())
-                .chain(cached -> cached
-                        .filter(state -> minVersion.isEmpty() || state.version() >= minVersion.getAsLong())
-                        .map(state -> Uni.createFrom().item(new Read(state, Read.Source.CACHE)))
-                        .orElseGet(() -> fromDatabase(id)));
+                .chain(cached -> {
+                    if (cached.isPresent() && !trusted(cached.get(), owner)) {
+                        return discard(id).chain(() -> fromDatabase(id));
+                    }
+                    return cached
+                            .filter(state -> minVersion.isEmpty() || state.version() >= minVersion.getAsLong())
+                            .map(state -> Uni.createFrom().item(new Read(state, Read.Source.CACHE)))
+                            .orElseGet(() -> fromDatabase(id));
+                });
+    }
+
+    /** Deletes an untrusted copy, so PostgreSQL's state (and the projection's next ones) can replace it. */
+    private Uni<Void> discard(UUID id) {
+        return readModel.remove(id)
+                .onFailure().invoke(e -> LOG.debugf("untrusted copy of %s not deleted: %s", id, e.getMessage()))
+                .onFailure().recoverWithNull();
+    }
+
+    private boolean trusted(AccountChanged copy, String owner) {
+        if (copy.ownerId().equals(owner)) {
+            return true;
+        }
+        untrustedCopies.increment();
+        LOG.warnf("the read model's copy of account %s names owner '%s', PostgreSQL '%s': deleted, read from PostgreSQL",
+                copy.accountId(), copy.ownerId(), owner);
+        return false;
     }
 
     private Uni<Read> fromDatabase(UUID id) {

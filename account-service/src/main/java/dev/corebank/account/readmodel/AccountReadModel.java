@@ -31,6 +31,11 @@ public class AccountReadModel {
         return accounts.get(accountId);
     }
 
+    /** Deletes Redis's copy of the account, whatever its version. */
+    public Uni<Void> remove(UUID accountId) {
+        return accounts.remove(accountId);
+    }
+
     /** Stores {@code account} unless Redis already holds this version or a newer one; true if stored. */
     public Uni<Boolean> put(AccountChanged account) {
         return accounts.put(account);

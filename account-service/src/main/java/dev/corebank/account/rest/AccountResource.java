@@ -90,8 +90,10 @@ public class AccountResource {
     public Uni<RestResponse<AccountView>> get(@PathParam("id") String id, @QueryParam("minVersion") String minVersion) {
         UUID accountId = id("id", id);
         Caller caller = Caller.of(identity);
-        return accounts.find(accountId, optionalNonNegative("minVersion", minVersion))
-                .invoke(read -> requireRead(caller, accountId, read.account().ownerId()))
+        OptionalLong atLeast = optionalNonNegative("minVersion", minVersion);
+        return accounts.ownerOf(accountId)
+                .invoke(owner -> requireRead(caller, accountId, owner))
+                .chain(owner -> accounts.find(accountId, owner, atLeast))
                 .map(read -> {
                     AccountView view = AccountView.of(read.account());
                     return RestResponse.ResponseBuilder.ok(view)
@@ -155,9 +157,7 @@ public class AccountResource {
         StatementCursor before = cursor == null ? StatementCursor.START : decode(cursor);
         Caller caller = Caller.of(identity);
         Uni<Void> allowed = caller.readsEveryAccount() ? Uni.createFrom().voidItem()
-                : accounts.find(accountId, OptionalLong.empty())
-                        .invoke(read -> requireRead(caller, accountId, read.account().ownerId()))
-                        .replaceWithVoid();
+                : accounts.ownerOf(accountId).invoke(owner -> requireRead(caller, accountId, owner)).replaceWithVoid();
         return allowed.chain(() -> accounts.statement(accountId, before, pageSize))
                 .map(entries -> Statement.of(accountId, entries, pageSize));
     }

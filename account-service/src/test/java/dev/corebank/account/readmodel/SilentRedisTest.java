@@ -67,9 +67,10 @@ class SilentRedisTest {
 
     @Test
     void the_projection_waits_out_a_stalled_redis_and_catches_up_when_it_answers() {
-        UUID account = UUID.randomUUID();
+        UUID account = ledger.open("EUR", 0);
+        String owner = given().when().get("/accounts/{id}", account).then().statusCode(200).extract().path("ownerId");
         StallableRedis.PROXY.stall();
-        ledger.publishAccountState(new AccountChanged(account, "owner", "EUR", 321, 321, 0, "OPEN", 4));
+        ledger.publishAccountState(new AccountChanged(account, owner, "EUR", 321, 321, 0, "OPEN", 4));
         ledger.flush();
 
         await().alias("the account-changes consumer reporting a wait for Redis")

@@ -74,6 +74,13 @@ public final class VersionedHashes<T> {
                 .map(state -> Optional.ofNullable(state).map(this::parse));
     }
 
+    /** Deletes Redis's copy of the document, whatever its version: one that must not stand (e.g. forged). */
+    public Uni<Void> remove(UUID documentId) {
+        return redis.key(String.class).del(keyPrefix + documentId)
+                .ifNoItem().after(timeout).failWith(this::noAnswer)
+                .replaceWithVoid();
+    }
+
     /** Stores {@code document} unless Redis holds its version or a newer one; true if stored. */
     public Uni<Boolean> put(T document) {
         return redis.execute("EVAL", PUT_IF_NEWER, "1", keyPrefix + id.apply(document),
