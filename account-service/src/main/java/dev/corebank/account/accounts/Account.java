@@ -1,5 +1,6 @@
 package dev.corebank.account.accounts;
 
+import dev.corebank.base.security.Caller;
 import dev.corebank.messages.ledger.AccountChanged;
 import java.util.UUID;
 
@@ -14,7 +15,7 @@ public record Account(UUID id, String ownerId, String currency, boolean system, 
         long overdraftLimit, AccountStatus status, long version) {
 
     /** Owner of the system accounts. */
-    public static final String BANK = "bank";
+    public static final String BANK = Caller.BANK;
 
     public long available() {
         return balance - held;

@@ -71,6 +71,9 @@ public class AccountResource {
         long overdraft = request.overdraftLimit() == null ? 0
                 : atMost("overdraftLimit", request.overdraftLimit(), config.maxAmount());
         Caller caller = Caller.of(identity);
+        if (Caller.BANK.equals(request.ownerId())) {
+            throw new InvalidRequest("ownerId", "'" + Caller.BANK + "' is reserved for the bank's own accounts");
+        }
         if (!caller.actsForEveryAccount() && (!caller.subject().equals(request.ownerId()) || overdraft > 0)) {
             throw new ForbiddenException("a customer opens accounts for itself (ownerId = its subject), without overdraft");
         }

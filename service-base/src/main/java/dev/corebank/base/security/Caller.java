@@ -24,6 +24,11 @@ public record Caller(String subject, Set<String> roles, String token) {
     public static final String TELLER = "teller";
     public static final String OPERATOR = "operator";
     public static final String SERVICE = "service";
+    /**
+     * The owner of the bank's own accounts (each currency's cash account). Reserved: no customer acts for it or
+     * reads its accounts, whatever subject its token carries, and no account is opened for it over the API.
+     */
+    public static final String BANK = "bank";
 
     public static Caller of(SecurityIdentity identity) {
         if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt) || jwt.getSubject() == null) {
@@ -48,7 +53,7 @@ public record Caller(String subject, Set<String> roles, String token) {
 
     /** Whether the caller may move money from, or otherwise act for, an account of {@code ownerId}. */
     public boolean mayActFor(String ownerId) {
-        return actsForEveryAccount() || is(CUSTOMER) && subject.equals(ownerId);
+        return actsForEveryAccount() || is(CUSTOMER) && subject.equals(ownerId) && !BANK.equals(ownerId);
     }
 
     /** Whether the caller may read an account of {@code ownerId}: its balance, statement and history. */
