@@ -47,9 +47,13 @@ public class CashService {
         this.json = json;
     }
 
-    /** A DEPOSIT to, or a WITHDRAWAL from, {@code accountId}, under the client's Idempotency-Key. */
-    public Uni<CashReceipt> move(Movement.Kind kind, UUID accountId, String idempotencyKey, long amount, String reference) {
-        CashRequest request = new CashRequest(kind, accountId, idempotencyKey, amount, reference);
+    /**
+     * A DEPOSIT to, or a WITHDRAWAL from, {@code accountId}, under the Idempotency-Key of the caller whose key
+     * scope is {@code keyScope}: two tellers who happen to send the same key make two movements.
+     */
+    public Uni<CashReceipt> move(Movement.Kind kind, UUID accountId, String keyScope, String idempotencyKey, long amount,
+            String reference) {
+        CashRequest request = new CashRequest(kind, accountId, keyScope, idempotencyKey, amount, reference);
         return Uni.createFrom().deferred(() -> pool.withTransaction(tx -> answers.find(tx, List.of(request.movementId()))
                         .chain(previous -> previous.containsKey(request.movementId())
                                 ? Uni.createFrom().item(() -> replay(previous.get(request.movementId()), request))
@@ -104,7 +108,8 @@ public class CashService {
     }
 
     /** One deposit or withdrawal as asked; its movement id is derived from the account and the key. */
-    private record CashRequest(Movement.Kind kind, UUID accountId, String idempotencyKey, long amount, String reference) {
+    private record CashRequest(Movement.Kind kind, UUID accountId, String keyScope, String idempotencyKey, long amount,
+            String reference) {
 
         CashRequest {
             if (kind != Movement.Kind.DEPOSIT && kind != Movement.Kind.WITHDRAWAL) {
@@ -113,9 +118,12 @@ public class CashService {
         }
 
         UUID movementId() {
-            // A name-based UUID: the same key on the same account is the same movement, whichever replica
-            // handles the retry.
-            return UUID.nameUUIDFromBytes((kind + "|" + accountId + "|" + idempotencyKey).getBytes(StandardCharsets.UTF_8));
+            // A name-based UUID: the same caller's key on the same account is the same movement, whichever
+            // replica handles the retry. The caller is part of it (since 2026-12-08): before, a second teller's
+            // deposit under a key another teller had used was answered with the first one's receipt and never
+            // made. A retry spanning that upgrade is not recognised as one.
+            return UUID.nameUUIDFromBytes((kind + "|" + accountId + "|" + keyScope.length() + ":" + keyScope + "|" + idempotencyKey)
+                    .getBytes(StandardCharsets.UTF_8));
         }
 
         /** What must be equal for a repeat to be the same request. */

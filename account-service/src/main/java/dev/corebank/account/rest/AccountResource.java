@@ -146,7 +146,7 @@ public class AccountResource {
         UUID accountId = id("id", id);
         String checkedKey = idempotencyKey(key);
         long amount = atMost("amount", request.amount(), config.maxAmount());
-        return cash.move(kind, accountId, checkedKey, amount, request.reference())
+        return cash.move(kind, accountId, Caller.of(identity).keyScope(), checkedKey, amount, request.reference())
                 .map(receipt -> RestResponse.status(RestResponse.Status.CREATED, receipt));
     }
 

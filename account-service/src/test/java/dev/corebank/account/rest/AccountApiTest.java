@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.corebank.account.LedgerTestSupport;
+import dev.corebank.testing.Tokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -148,6 +149,24 @@ class AccountApiTest {
                 .post("/accounts/{id}/deposits", id)
                 .then().statusCode(422).contentType("application/problem+json");
         assertEquals(1L, ledger.single("SELECT count(*) FROM journal_entries WHERE account_id = $1", id));
+    }
+
+    @Test
+    void two_tellers_under_the_same_key_make_two_deposits() {
+        UUID id = ledger.open("EUR", 0);
+        String key = "till-" + UUID.randomUUID();
+        Set<String> movements = new HashSet<>();
+        for (String teller : List.of("teller-a-" + UUID.randomUUID(), "teller-b-" + UUID.randomUUID())) {
+            Response receipt = given().header("Authorization", Tokens.bearer(Tokens.mint(teller, "teller")))
+                    .contentType(ContentType.JSON).header("Idempotency-Key", key).body(Map.of("amount", 50))
+                    .post("/accounts/{id}/deposits", id);
+            assertEquals(201, receipt.statusCode(), receipt.asString());
+            movements.add(receipt.jsonPath().getString("movementId"));
+        }
+
+        assertEquals(2, movements.size(), "two movements, not one answered twice: " + movements);
+        given().get("/accounts/{id}", id).then().body("balance", equalTo(100));
+        assertEquals(2L, ledger.single("SELECT count(*) FROM journal_entries WHERE account_id = $1", id));
     }
 
     @Test
