@@ -228,6 +228,35 @@ class LedgerBatchTest {
         assertEquals(HoldStatus.EXPIRED, batch.resolvedHolds().get(0).status());
     }
 
+    /**
+     * The rule for FROZEN accounts and holds: a freeze stops new spending (no transfer, no new hold), but a hold
+     * placed before it is still captured: its money was set aside then, and the order it pays for was
+     * confirmed to the merchant on that reservation. Money is never captured into a FROZEN account.
+     */
+    @Test
+    void a_hold_placed_before_a_freeze_is_still_captured_but_a_frozen_account_takes_no_new_hold_nor_any_capture() {
+        Account customer = new Account(UUID.randomUUID(), "owner", "EUR", false, 500, 80, 0, AccountStatus.FROZEN, 7);
+        Hold toBob = hold(customer, bob, 80);
+        Hold toFrozen = hold(alice, frozen, 10);
+        LedgerBatch batch = new LedgerBatch(List.of(customer, alice, bob, frozen), List.of(toBob, toFrozen), NOW, 1_000_000_000_000L);
+
+        rejected(RejectionReason.ACCOUNT_NOT_OPEN, () -> batch.placeHold(place(UUID.randomUUID(), customer, bob, 10)));
+        rejected(RejectionReason.ACCOUNT_NOT_OPEN, () -> batch.capture(new CaptureHold(UUID.randomUUID(), toFrozen.id(), 10)));
+        batch.capture(new CaptureHold(UUID.randomUUID(), toBob.id(), 80));
+
+        Map<UUID, Account> after = byId(batch.changedAccounts());
+        assertEquals(420, after.get(customer.id()).balance());
+        assertEquals(0, after.get(customer.id()).held());
+        assertEquals(AccountStatus.FROZEN, after.get(customer.id()).status());
+        assertEquals(80, after.get(bob.id()).balance());
+        assertEquals(null, after.get(frozen.id()), "nothing reached the frozen account");
+    }
+
+    private static Hold hold(Account from, Account to, long amount) {
+        return new Hold(UUID.randomUUID(), from.id(), to.id(), "EUR", amount, HoldStatus.PLACED, null, null,
+                NOW.plusSeconds(60), UUID.randomUUID(), null, NOW.minusSeconds(10), null);
+    }
+
     private LedgerBatch batch() {
         return new LedgerBatch(List.of(alice, bob, frozen, dollars, cash), List.of(), NOW, 1_000_000_000_000L);
     }
