@@ -125,11 +125,12 @@ public class AccountService {
                 .map(state -> new Read(state, Read.Source.DATABASE));
     }
 
-    /** Up to {@code limit} of the account's journal entries older than {@code before}, newest first. */
+    /**
+     * Up to {@code limit} of the account's journal entries older than {@code before}, newest first;
+     * {@link AccountNotFound} if there is no such account ({@link #ownerOf}, remembered, says whether there is).
+     */
     public Uni<List<JournalEntry>> statement(UUID id, StatementCursor before, int limit) {
-        return accounts.find(pool, id)
-                .map(found -> found.orElseThrow(() -> new AccountNotFound(id)))
-                .chain(account -> journal.statement(pool, id, before, limit));
+        return ownerOf(id).chain(known -> journal.statement(pool, id, before, limit));
     }
 
     /**
