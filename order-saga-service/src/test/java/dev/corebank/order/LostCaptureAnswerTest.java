@@ -1,11 +1,11 @@
 package dev.corebank.order;
 
-import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corebank.testing.LiveLedger;
+import dev.corebank.testing.Metrics;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -42,7 +42,7 @@ class LostCaptureAnswerTest {
         UUID merchant = ledger.openAccount("EUR", 0);
         UUID customer = ledger.openAccount("EUR", 5_000);
         String sku = Orders.product(1_200, 4, merchant);
-        double deadLetteredBefore = metric("orders_ledger_replies_failed_total");
+        double deadLetteredBefore = Metrics.sum("orders_ledger_replies_failed_total");
         String id;
         refuseCaptureAnswersOf(customer);
         try {
@@ -62,7 +62,7 @@ class LostCaptureAnswerTest {
         } finally {
             allowCaptureAnswers();
         }
-        assertTrue(metric("orders_ledger_replies_failed_total") >= deadLetteredBefore + 3,
+        assertTrue(Metrics.sum("orders_ledger_replies_failed_total") >= deadLetteredBefore + 3,
                 "the first HoldCaptured and the answers to both re-sends were dead-lettered");
 
         assertEquals(3, Orders.stock(sku), "the unit stays sold");
@@ -113,10 +113,4 @@ class LostCaptureAnswerTest {
         return log;
     }
 
-    private static double metric(String name) {
-        return given().get("/q/metrics").asString().lines()
-                .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .sum();
-    }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corebank.testing.LiveLedger;
+import dev.corebank.testing.Metrics;
 import dev.corebank.testing.TopicReader;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -52,7 +53,7 @@ class LedgerOutageTest {
         UUID from = ledger.openAccount("EUR", 5_000);
         UUID to = ledger.openAccount("EUR", 0);
         String key = UUID.randomUUID().toString();
-        double resentBefore = resentTotal();
+        double resentBefore = Metrics.sum("transfers_commands_resent_total");
         ledger.kill();
         try {
             // A request waiting for its outcome is in flight: a retry with its key gets 409 meanwhile.
@@ -80,7 +81,7 @@ class LedgerOutageTest {
             // Counted once the sweep's transaction committed, a moment after the row shows it.
             await().alias("the re-send is counted in transfers_commands_resent_total")
                     .atMost(Duration.ofSeconds(10))
-                    .until(() -> resentTotal() > resentBefore);
+                    .until(() -> Metrics.sum("transfers_commands_resent_total") > resentBefore);
             assertEquals("PENDING", given().get("/transfers/{id}", id).jsonPath().getString("status"));
         } finally {
             ledger.restart();
@@ -109,10 +110,4 @@ class LedgerOutageTest {
         }
     }
 
-    private static double resentTotal() {
-        return given().get("/q/metrics").asString().lines()
-                .filter(line -> line.startsWith("transfers_commands_resent_total"))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .sum();
-    }
 }
